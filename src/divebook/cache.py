@@ -1,0 +1,94 @@
+"""A content-addressed store under ``_build/.cache``.
+
+Entries are named by a hash of everything that determines them, so a stale
+entry is never read: it is simply never asked for.  Each file carries a
+checksum of its body, writes go to a temporary file that is renamed into
+place, and a damaged entry reads as missing (the work is then redone).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+_MAGIC = b"DVB1"
+
+
+def digest(*parts: str | bytes) -> str:
+    """sha256 over the parts, each length-prefixed so that ("ab","c") != ("a","bc")."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class Store:
+    """Bytes by (namespace, key) in ``root``; safe against crashes mid-write."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, namespace: str, key: str) -> Path:
+        return self.root / namespace / key[:2] / key
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        path = self.path(namespace, key)
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        if len(blob) < 36 or blob[:4] != _MAGIC:
+            return None
+        body = blob[36:]
+        if hashlib.sha256(body).digest() != blob[4:36]:
+            return None  # damaged: treat as missing, it will be rebuilt
+        return body
+
+    def put(self, namespace: str, key: str, body: bytes) -> None:
+        path = self.path(namespace, key)
+        write_atomic(path, _MAGIC + hashlib.sha256(body).digest() + body)
+
+    def get_object(self, namespace: str, key: str) -> Any | None:
+        body = self.get(namespace, key)
+        if body is None:
+            return None
+        try:
+            return pickle.loads(body)
+        except Exception:  # an entry from an incompatible version: rebuild it
+            return None
+
+    def put_object(self, namespace: str, key: str, value: Any) -> None:
+        self.put(namespace, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write only when the bytes differ, so unchanged outputs keep their mtime."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True

@@ -1,0 +1,564 @@
+"""The book's configuration: d2lbook's ``config.ini`` or divebook's ``divebook.toml``.
+
+Both files load into one ``Config``.  The ini reader accepts every key that
+d2lbook documents (keys that only matter to d2lbook's deploy steps are
+accepted and ignored); anything else gives a warning naming the key and its
+line, so a typo does not silently change the book.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import ConfigError, Diagnostics
+from .tree import Pos
+
+DEFAULT_TAB = "python"
+DEFAULT_TIMEOUT = 1200.0
+
+
+@dataclass(slots=True)
+class HeaderLink:
+    name: str
+    url: str
+    icon: str = ""
+
+
+@dataclass(slots=True)
+class LibraryRules:
+    """Where a tab's ``#@save`` code goes and how names are aliased.
+
+    The alias fields keep d2lbook's text form (see docs/library.md); the
+    library writer parses them and reports mistakes with ``line``.
+    """
+
+    lib_file: str
+    lib_name: str = ""
+    simple_alias: str = ""
+    fluent_alias: str = ""
+    args_alias: str = ""
+    alias: str = ""
+    reverse_alias: str = ""
+    #: line of each key in the config file, for error messages
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class TabConfig:
+    name: str
+    kernel: str = "python3"
+    requirements: list[str] = field(default_factory=list)
+    timeout: float | None = None
+    library: LibraryRules | None = None
+    colab_repo: str = ""
+    #: (import name, pip spec) pairs installed in this tab's Colab notebooks
+    colab_libs: list[tuple[str, str]] = field(default_factory=list)
+    #: extra environment variables for this tab's kernel
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Config:
+    root: Path
+    #: the file the configuration came from ("config.ini", "divebook.toml" or "")
+    source: str = ""
+    name: str = "book"
+    title: str = "Untitled book"
+    author: str = ""
+    copyright: str = ""
+    release: str = "0.0.1"
+    lang: str = "en"
+    # [build]
+    index: str = "index"
+    notebooks: list[str] = field(default_factory=lambda: ["**/*.md"])
+    non_notebooks: list[str] = field(default_factory=list)
+    exclusions: list[str] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
+    eval_notebook: bool = True
+    warning_is_error: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    tabs: list[TabConfig] = field(default_factory=list)
+    # [html]
+    header_links: list[HeaderLink] = field(default_factory=list)
+    favicon: str = ""
+    html_logo: str = ""
+    include_css: list[str] = field(default_factory=list)
+    include_js: list[str] = field(default_factory=list)
+    # [pdf]
+    main_font: str = ""
+    sans_font: str = ""
+    mono_font: str = ""
+    latex_logo: str = ""
+    bibfile: str = ""
+    latex_template: str = ""
+    # [library]
+    version_file: str = ""
+    library_root: str = ""
+    write_library_to_source: bool = False
+    # [colab]
+    colab_exclusions: list[str] = field(default_factory=list)
+    colab_libs_header: str = ""
+    colab_gpu_pattern: str = "gpu"
+    colab_replace_svg_url: tuple[str, str] | None = None
+    # [translation]
+    origin_lang: str = ""
+    origin_repo: str = ""
+    # where the sources live online, for "edit this page" links
+    repository: str = ""
+    repository_branch: str = "master"
+    #: key -> line in the config file, for messages ("build.tabs" -> 17)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def tab_names(self) -> list[str]:
+        """The tabs in order, the default first; one unnamed tab when none is set."""
+        return [t.name for t in self.tabs] or [DEFAULT_TAB]
+
+    @property
+    def default_tab(self) -> str:
+        return self.tab_names[0]
+
+    def tab(self, name: str) -> TabConfig:
+        for tab in self.tabs:
+            if tab.name == name:
+                return tab
+        return TabConfig(name=name)
+
+    def pos(self, key: str) -> Pos:
+        """Where ``key`` ("section.key") is set, for diagnostics."""
+        return Pos(self.source or ".", self.lines.get(key, 0))
+
+
+def load_config(root: Path, diags: Diagnostics) -> Config:
+    """Read the configuration of the book in ``root``.
+
+    Raises ConfigError when the file cannot be used at all; problems with
+    single keys become warnings in ``diags``.
+    """
+    root = root.resolve()
+    if not root.is_dir():
+        raise ConfigError(str(root), 0, "no such book folder")
+    toml_file, ini_file = root / "divebook.toml", root / "config.ini"
+    if toml_file.exists():
+        return _load_toml(root, toml_file, diags)
+    if ini_file.exists():
+        return _load_ini(root, ini_file, diags)
+    if (root / "index.md").exists():
+        return Config(root=root)
+    raise ConfigError(str(root), 0, "not a book: no config.ini, divebook.toml or index.md here "
+                      "(run `divebook init DIR` to start one)")
+
+
+# --------------------------------------------------------------------------
+# config.ini (d2lbook)
+# --------------------------------------------------------------------------
+
+#: Keys d2lbook reads, per section.  Keys marked in _IGNORED only matter to
+#: d2lbook's deploy and Sphinx steps; they are accepted and have no effect.
+_INI_KEYS: dict[str, set[str]] = {
+    "project": {"name", "title", "author", "copyright", "release", "lang"},
+    "translation": {"origin_repo", "origin_lang", "translator", "terminology"},
+    "build": {"index", "notebooks", "rsts", "non-notebooks", "exclusions", "dependencies",
+              "resources", "eval_notebook", "source_dir", "output_dir", "warning_is_error",
+              "sphinx_extensions", "sphinx_configs", "tabs", "origin_repo",
+              # divebook additions
+              "kernels", "timeout", "requirements"},
+    "html": {"header_links", "favicon", "html_logo", "include_css", "include_js"},
+    "pdf": {"main_font", "sans_font", "mono_font", "post_latex", "latex_logo", "bibfile",
+            "style", "latex_url", "template"},
+    "library": {"save_filename", "save_mark", "save_patterns", "version", "version_file",
+                "root_dir", "write_to_source"},
+    "deploy": {"google_analytics_tracking_id", "github_repo", "s3_bucket", "other_file_s3urls"},
+    "colab": {"github_repo", "exclusions", "libs", "libs_header", "gpu_pattern",
+              "replace_svg_url"},
+    "sagemaker": {"github_repo", "kernel", "libs", "libs_header"},
+    "slides": {"top_right", "github_repo", "notebooks", "exclusions"},
+    "repository": {"github", "branch"},
+}
+_LIBRARY_KEYS = {"lib_file", "lib_name", "simple_alias", "fluent_alias", "args_alias", "alias",
+                 "reverse_alias"}
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map "section.key" to its line number in an ini file."""
+    lines: dict[str, int] = {}
+    section = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[([^\]]+)\]", line)
+        if header:
+            section = header.group(1).strip()
+            lines[section] = number
+            continue
+        key = re.match(r"([A-Za-z0-9_\-]+)\s*[=:]", line)
+        if key and section:
+            lines.setdefault(f"{section}.{key.group(1).lower()}", number)
+    return lines
+
+
+def _split_list(value: str) -> list[str]:
+    """d2lbook lists: items separated by whitespace or commas."""
+    return [v for v in re.split(r"[\s,]+", value.strip()) if v]
+
+
+def _split_commas(value: str) -> list[str]:
+    return [v.strip() for v in value.replace("\n", ",").split(",") if v.strip()]
+
+
+def _as_bool(value: str, where: Pos, diags: Diagnostics) -> bool:
+    v = value.strip().lower()
+    if v in {"true", "yes", "1", "on"}:
+        return True
+    if v in {"false", "no", "0", "off", ""}:
+        return False
+    diags.warning(where, f"expected True or False, got {value!r}; using True", "config-value")
+    return True
+
+
+def _as_float(value: str, where: Pos, diags: Diagnostics, default: float) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        diags.warning(where, f"expected a number of seconds, got {value!r}; using {default:g}",
+                      "config-value")
+        return default
+
+
+def _pairs(value: str) -> list[tuple[str, str]]:
+    """Lines or comma lists of "tab, value" / "tab = value" / "tab: value" pairs."""
+    pairs = []
+    for line in value.strip().splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        m = re.match(r"([\w\-]+)\s*[,=:]\s*(.+)", line)
+        if m:
+            pairs.append((m.group(1), m.group(2).strip()))
+    return pairs
+
+
+def _kernel_pairs(value: str, where: Pos, diags: Diagnostics) -> list[tuple[str, str]]:
+    """``[build] kernels = pytorch: python3, mxnet: mxnet-1.9`` (commas or lines)."""
+    pairs = []
+    for item in _split_commas(value):
+        m = re.fullmatch(r"([\w\-]+)\s*[=:]\s*(\S+)", item)
+        if m:
+            pairs.append((m.group(1), m.group(2)))
+        else:
+            diags.warning(where, f"[build] kernels: cannot read {item!r}; write `tab: kernel-name`",
+                          "config-value")
+    return pairs
+
+
+def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
+    text = path.read_text(encoding="utf-8")
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text, source=path.name)
+    except configparser.Error as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        raise ConfigError(path.name, line, f"config.ini cannot be read: {exc.message if hasattr(exc, 'message') else exc}. "
+                          "Each setting must be inside a [section] and written as `key = value`.") from None
+    cfg = Config(root=root, source=path.name, lines=_key_lines(text))
+    get = lambda s, k, d="": parser.get(s, k, fallback=d)  # noqa: E731
+
+    for section in parser.sections():
+        known = _LIBRARY_KEYS if section.startswith("library-") else _INI_KEYS.get(section)
+        if known is None:
+            diags.warning(Pos(path.name, cfg.lines.get(section, 0)),
+                          f"unknown section [{section}] in config.ini; it is ignored", "config-key")
+            continue
+        for key in parser[section]:
+            if key not in known:
+                diags.warning(cfg.pos(f"{section}.{key}"),
+                              f"unknown key `{key}` in [{section}]; it is ignored "
+                              f"(known keys: {', '.join(sorted(known))})", "config-key")
+
+    cfg.name = get("project", "name", cfg.name) or cfg.name
+    cfg.title = get("project", "title", "") or cfg.name
+    cfg.author = get("project", "author")
+    cfg.copyright = get("project", "copyright")
+    cfg.release = get("project", "release", cfg.release) or cfg.release
+    cfg.lang = get("project", "lang") or "en"
+
+    cfg.index = get("build", "index", "index") or "index"
+    if parser.has_option("build", "notebooks"):
+        cfg.notebooks = _split_list(get("build", "notebooks"))
+    cfg.non_notebooks = _split_list(get("build", "non-notebooks"))
+    cfg.exclusions = _split_list(get("build", "exclusions"))
+    cfg.resources = _split_list(get("build", "resources"))
+    cfg.dependencies = _split_list(get("build", "dependencies"))
+    if parser.has_option("build", "eval_notebook"):
+        cfg.eval_notebook = _as_bool(get("build", "eval_notebook"), cfg.pos("build.eval_notebook"), diags)
+    if parser.has_option("build", "warning_is_error"):
+        cfg.warning_is_error = _as_bool(get("build", "warning_is_error"), cfg.pos("build.warning_is_error"), diags)
+    if parser.has_option("build", "timeout"):
+        cfg.timeout = _as_float(get("build", "timeout"), cfg.pos("build.timeout"), diags, DEFAULT_TIMEOUT)
+
+    tab_names = _split_commas(get("build", "tabs"))
+    if len(set(tab_names)) != len(tab_names):
+        diags.warning(cfg.pos("build.tabs"), "a tab is listed twice in [build] tabs", "config-value")
+    tabs = {name: TabConfig(name=name) for name in dict.fromkeys(tab_names)}
+    for tab_name, kernel in _kernel_pairs(get("build", "kernels"), cfg.pos("build.kernels"), diags):
+        if tab_name not in tabs and not (not tabs and tab_name == DEFAULT_TAB):
+            diags.warning(cfg.pos("build.kernels"), f"[build] kernels names tab `{tab_name}`, "
+                          f"which is not in [build] tabs", "config-value")
+            continue
+        tabs.setdefault(tab_name, TabConfig(name=tab_name)).kernel = kernel
+
+    for section in parser.sections():
+        if not section.startswith("library-"):
+            continue
+        tab_name = section[len("library-"):]
+        if tab_name not in tabs:
+            if tabs:
+                diags.warning(Pos(path.name, cfg.lines.get(section, 0)),
+                              f"[{section}] is for tab `{tab_name}`, which is not in [build] tabs",
+                              "config-value")
+                continue
+            tabs[tab_name] = TabConfig(name=tab_name)
+        lib_file = get(section, "lib_file")
+        if not lib_file:
+            diags.warning(Pos(path.name, cfg.lines.get(section, 0)),
+                          f"[{section}] has no lib_file; no library is written for `{tab_name}`",
+                          "config-value")
+            continue
+        tabs[tab_name].library = LibraryRules(
+            lib_file=lib_file, lib_name=get(section, "lib_name"),
+            simple_alias=get(section, "simple_alias"), fluent_alias=get(section, "fluent_alias"),
+            args_alias=get(section, "args_alias"), alias=get(section, "alias"),
+            reverse_alias=get(section, "reverse_alias"),
+            lines={k: cfg.lines.get(f"{section}.{k}", 0) for k in _LIBRARY_KEYS})
+    # A book without tabs that saves code: d2lbook's [library] save_filename.
+    save_filename = get("library", "save_filename")
+    if save_filename and not tabs:
+        tabs[DEFAULT_TAB] = TabConfig(name=DEFAULT_TAB, library=LibraryRules(lib_file=save_filename))
+
+    for tab_name, repo in _pairs(get("colab", "github_repo")):
+        if tab_name in tabs:
+            tabs[tab_name].colab_repo = repo
+    for line in get("colab", "libs").strip().splitlines():
+        parts = [p.strip() for p in line.split(",", 2)]
+        if len(parts) == 3 and parts[0] in tabs:
+            tabs[parts[0]].colab_libs.append((parts[1], parts[2].replace("RELEASE", cfg.release)))
+    cfg.tabs = list(tabs.values())
+
+    cfg.header_links = _header_links(get("html", "header_links"), cfg.pos("html.header_links"), diags)
+    cfg.favicon = get("html", "favicon")
+    cfg.html_logo = get("html", "html_logo")
+    cfg.include_css = _split_list(get("html", "include_css"))
+    cfg.include_js = _split_list(get("html", "include_js"))
+
+    cfg.main_font = get("pdf", "main_font")
+    cfg.sans_font = get("pdf", "sans_font")
+    cfg.mono_font = get("pdf", "mono_font")
+    cfg.latex_logo = get("pdf", "latex_logo")
+    cfg.bibfile = get("pdf", "bibfile")
+    cfg.latex_template = get("pdf", "template")
+
+    cfg.version_file = get("library", "version_file")
+    cfg.library_root = get("library", "root_dir")
+    if parser.has_option("library", "write_to_source"):
+        cfg.write_library_to_source = _as_bool(get("library", "write_to_source"),
+                                               cfg.pos("library.write_to_source"), diags)
+
+    cfg.colab_exclusions = _split_list(get("colab", "exclusions", "*.html **/index.html"))
+    cfg.colab_libs_header = " ".join(get("colab", "libs_header").split())
+    cfg.colab_gpu_pattern = get("colab", "gpu_pattern", "gpu") or "gpu"
+    svg = _split_commas(get("colab", "replace_svg_url"))
+    cfg.colab_replace_svg_url = (svg[0], svg[1]) if len(svg) == 2 else None
+
+    cfg.origin_lang = get("translation", "origin_lang")
+    cfg.origin_repo = get("translation", "origin_repo") or get("build", "origin_repo")
+    cfg.repository = get("repository", "github") or get("deploy", "github_repo")
+    cfg.repository_branch = get("repository", "branch", "master") or "master"
+    return cfg
+
+
+def _header_links(value: str, where: Pos, diags: Diagnostics) -> list[HeaderLink]:
+    """d2lbook's header links: name, URL, icon triples separated by commas."""
+    items = _split_commas(value)
+    if len(items) % 3:
+        diags.warning(where, "[html] header_links needs name, URL, icon triples; "
+                      "the incomplete last link is ignored", "config-value")
+    links = []
+    for i in range(0, len(items) - len(items) % 3, 3):
+        name, url, icon = items[i:i + 3]
+        if "###" in name or "###" in url:
+            continue  # d2l-en fills these placeholders in its own deploy script
+        links.append(HeaderLink(name, url, icon))
+    return links
+
+
+# --------------------------------------------------------------------------
+# divebook.toml
+# --------------------------------------------------------------------------
+
+_TOML_KEYS: dict[str, set[str]] = {
+    "project": {"name", "title", "author", "copyright", "release", "lang"},
+    "build": {"index", "notebooks", "non_notebooks", "exclusions", "resources", "dependencies",
+              "eval", "eval_notebook", "tabs", "timeout", "warning_is_error"},
+    "html": {"header_links", "favicon", "logo", "include_css", "include_js"},
+    "pdf": {"main_font", "sans_font", "mono_font", "logo", "bibfile", "template"},
+    "library": {"version_file", "root_dir", "write_to_source"},
+    "colab": {"exclusions", "libs_header", "gpu_pattern", "replace_svg_url"},
+    "translation": {"origin_lang", "origin_repo"},
+    "repository": {"github", "branch"},
+}
+_TOML_TAB_KEYS = {"kernel", "requirements", "timeout", "library", "colab_repo", "colab_libs", "env"}
+_TOML_LIBRARY_KEYS = {"file", "name", "simple_alias", "fluent_alias", "args_alias", "alias",
+                      "reverse_alias"}
+
+
+def _toml_key_lines(text: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[+([^\]]+)\]+", line)
+        if header:
+            table = header.group(1).strip().replace('"', "")
+            lines[table] = number
+            continue
+        key = re.match(r"\s*([A-Za-z0-9_\-]+)\s*=", line)
+        if key:
+            lines.setdefault(f"{table}.{key.group(1)}" if table else key.group(1), number)
+    return lines
+
+
+def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(path.name, int(m.group(1)) if m else 0,
+                          f"divebook.toml is not valid TOML: {exc}") from None
+    cfg = Config(root=root, source=path.name, lines=_toml_key_lines(text))
+
+    def table(name: str) -> dict[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(path.name, cfg.lines.get(name, 0), f"`{name}` must be a table ([{name}])")
+        return value
+
+    for name, value in data.items():
+        if name == "tabs":
+            continue
+        if name not in _TOML_KEYS:
+            diags.warning(cfg.pos(name), f"unknown table [{name}] in divebook.toml; it is ignored",
+                          "config-key")
+            continue
+        for key in table(name):
+            if key not in _TOML_KEYS[name]:
+                diags.warning(cfg.pos(f"{name}.{key}"), f"unknown key `{key}` in [{name}]; it is ignored "
+                              f"(known keys: {', '.join(sorted(_TOML_KEYS[name]))})", "config-key")
+
+    def typed(tbl: str, key: str, kind: type | tuple[type, ...], default: Any) -> Any:
+        value = table(tbl).get(key, default)
+        if not isinstance(value, kind):
+            raise ConfigError(path.name, cfg.lines.get(f"{tbl}.{key}", 0),
+                              f"[{tbl}] {key} must be {_kind_name(kind)}, not {type(value).__name__}")
+        return value
+
+    project = "project"
+    cfg.name = typed(project, "name", str, cfg.name)
+    cfg.title = typed(project, "title", str, cfg.name)
+    cfg.author = typed(project, "author", str, "")
+    cfg.copyright = typed(project, "copyright", str, "")
+    cfg.release = typed(project, "release", str, cfg.release)
+    cfg.lang = typed(project, "lang", str, "en")
+
+    cfg.index = typed("build", "index", str, "index")
+    cfg.notebooks = typed("build", "notebooks", list, cfg.notebooks)
+    cfg.non_notebooks = typed("build", "non_notebooks", list, [])
+    cfg.exclusions = typed("build", "exclusions", list, [])
+    cfg.resources = typed("build", "resources", list, [])
+    cfg.dependencies = typed("build", "dependencies", list, [])
+    cfg.eval_notebook = typed("build", "eval", bool, typed("build", "eval_notebook", bool, True))
+    cfg.timeout = float(typed("build", "timeout", (int, float), DEFAULT_TIMEOUT))
+    cfg.warning_is_error = typed("build", "warning_is_error", bool, False)
+    tab_names = typed("build", "tabs", list, [])
+
+    tab_tables = data.get("tabs", {})
+    if not isinstance(tab_tables, dict):
+        raise ConfigError(path.name, cfg.lines.get("tabs", 0), "`tabs` must be a table of [tabs.NAME] tables")
+    for name in tab_tables:
+        if name not in tab_names:
+            if tab_names:
+                diags.warning(cfg.pos(f"tabs.{name}"), f"[tabs.{name}] is for a tab not listed in "
+                              f"[build] tabs = {tab_names}; it is ignored", "config-value")
+            else:
+                tab_names.append(name)
+    tabs = []
+    for name in tab_names:
+        spec = tab_tables.get(name, {})
+        where = f"tabs.{name}"
+        for key in spec:
+            if key not in _TOML_TAB_KEYS:
+                diags.warning(cfg.pos(f"{where}.{key}"), f"unknown key `{key}` in [{where}]; it is ignored "
+                              f"(known keys: {', '.join(sorted(_TOML_TAB_KEYS))})", "config-key")
+        tab = TabConfig(name=name, kernel=str(spec.get("kernel", "python3")),
+                        requirements=[str(r) for r in spec.get("requirements", [])],
+                        timeout=float(spec["timeout"]) if "timeout" in spec else None,
+                        colab_repo=str(spec.get("colab_repo", "")),
+                        colab_libs=[(str(a), str(b).replace("RELEASE", cfg.release))
+                                    for a, b in (spec.get("colab_libs") or [])],
+                        env={str(k): str(v) for k, v in spec.get("env", {}).items()})
+        lib = spec.get("library")
+        if isinstance(lib, dict):
+            for key in lib:
+                if key not in _TOML_LIBRARY_KEYS:
+                    diags.warning(cfg.pos(f"{where}.library.{key}"), f"unknown key `{key}` in "
+                                  f"[{where}.library]; it is ignored", "config-key")
+            if "file" not in lib:
+                raise ConfigError(path.name, cfg.lines.get(f"{where}.library", 0),
+                                  f"[{where}.library] needs `file`, the module to write (e.g. \"mylib/torch.py\")")
+            tab.library = LibraryRules(
+                lib_file=str(lib["file"]), lib_name=str(lib.get("name", "")),
+                simple_alias=", ".join(lib.get("simple_alias", [])),
+                fluent_alias=", ".join(lib.get("fluent_alias", [])),
+                args_alias=", ".join(lib.get("args_alias", [])),
+                alias="\n".join(lib.get("alias", [])),
+                reverse_alias="\n".join(lib.get("reverse_alias", [])),
+                lines={k: cfg.lines.get(f"{where}.library.{k}", 0) for k in _LIBRARY_KEYS})
+        tabs.append(tab)
+    cfg.tabs = tabs
+
+    links = typed("html", "header_links", list, [])
+    cfg.header_links = [HeaderLink(str(link.get("name", "")), str(link.get("url", "")),
+                                   str(link.get("icon", ""))) for link in links if isinstance(link, dict)]
+    cfg.favicon = typed("html", "favicon", str, "")
+    cfg.html_logo = typed("html", "logo", str, "")
+    cfg.include_css = typed("html", "include_css", list, [])
+    cfg.include_js = typed("html", "include_js", list, [])
+    cfg.main_font = typed("pdf", "main_font", str, "")
+    cfg.sans_font = typed("pdf", "sans_font", str, "")
+    cfg.mono_font = typed("pdf", "mono_font", str, "")
+    cfg.latex_logo = typed("pdf", "logo", str, "")
+    cfg.bibfile = typed("pdf", "bibfile", str, "")
+    cfg.latex_template = typed("pdf", "template", str, "")
+    cfg.version_file = typed("library", "version_file", str, "")
+    cfg.library_root = typed("library", "root_dir", str, "")
+    cfg.write_library_to_source = typed("library", "write_to_source", bool, False)
+    cfg.colab_exclusions = typed("colab", "exclusions", list, ["*.html", "**/index.html"])
+    cfg.colab_libs_header = typed("colab", "libs_header", str, "")
+    cfg.colab_gpu_pattern = typed("colab", "gpu_pattern", str, "gpu")
+    svg = typed("colab", "replace_svg_url", list, [])
+    cfg.colab_replace_svg_url = (str(svg[0]), str(svg[1])) if len(svg) == 2 else None
+    cfg.origin_lang = typed("translation", "origin_lang", str, "")
+    cfg.origin_repo = typed("translation", "origin_repo", str, "")
+    cfg.repository = typed("repository", "github", str, "")
+    cfg.repository_branch = typed("repository", "branch", str, "main")
+    return cfg
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", list: "a list", bool: "true or false", int: "a number",
+             float: "a number", dict: "a table"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))

@@ -1,0 +1,169 @@
+"""Read a whole book: find its pages, parse them (cached, in parallel), follow the tocs."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .. import __version__
+from ..cache import Store, digest
+from ..config import Config
+from ..diagnostics import Diagnostic, Diagnostics
+from ..parallel import parallel_map
+from ..tree import Book, Page, Pos, Toc, TocNode, walk_blocks
+from .page import read_page
+
+#: folders never searched for pages
+_SKIP_DIRS = {"_build", ".git", ".divebook", ".ipynb_checkpoints", "node_modules", "__pycache__"}
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """Python glob semantics: ``*`` stays within a folder, ``**`` crosses folders."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+def _matches(path: str, patterns: list[str]) -> bool:
+    """Whether a book-relative path matches one of d2lbook's wildcards."""
+    return any(_glob_regex(p.lstrip("./") if p.startswith("./") else p).fullmatch(path)
+               for p in patterns)
+
+
+def find_markdown(config: Config) -> list[str]:
+    """All ``.md`` files of the book that are not excluded, book-relative, sorted."""
+    found = []
+    for path in config.root.rglob("*.md"):
+        rel = path.relative_to(config.root)
+        if any(part in _SKIP_DIRS or part.startswith(".") for part in rel.parts[:-1]):
+            continue
+        rel_s = rel.as_posix()
+        if _matches(rel_s, config.exclusions):
+            continue
+        found.append(rel_s)
+    return sorted(found)
+
+
+@dataclass(slots=True)
+class _ReadJob:
+    root: str
+    source: str
+    tab_names: list[str]
+
+
+def _read_one(job: _ReadJob) -> tuple[Page, list[Diagnostic]]:
+    diags = Diagnostics()
+    data = (Path(job.root) / job.source).read_bytes()
+    page = read_page(Path(job.root), job.source, data, job.tab_names, diags)
+    return page, diags.items
+
+
+def read_pages(config: Config, sources: list[str], store: Store | None, jobs: int,
+               diags: Diagnostics) -> dict[str, Page]:
+    """Parse ``sources``, taking unchanged pages from the cache."""
+    pages: dict[str, Page] = {}
+    todo: list[tuple[_ReadJob, str]] = []
+    tabs = ",".join(config.tab_names)
+    for source in sources:
+        data = (config.root / source).read_bytes()
+        key = digest("read", __version__, tabs, source, data)
+        cached = store.get_object("read", key) if store else None
+        if cached is not None:
+            page, items = cached
+            pages[source] = page
+            diags.extend(items)
+        else:
+            todo.append((_ReadJob(str(config.root), source, config.tab_names), key))
+    results = parallel_map(_read_one, [job for job, _ in todo], jobs)
+    for (job, key), (page, items) in zip(todo, results):
+        if store:
+            store.put_object("read", key, (page, items))
+        pages[job.source] = page
+        diags.extend(items)
+    return {s: pages[s] for s in sources}
+
+
+def read_book(config: Config, store: Store | None, jobs: int, diags: Diagnostics) -> Book:
+    """Read every page and arrange them by the tocs, starting at the index page."""
+    root_source = config.index if config.index.endswith(".md") else config.index + ".md"
+    sources = find_markdown(config)
+    if root_source not in sources:
+        diags.error(Pos(config.source or root_source, config.lines.get("build.index", 0)),
+                    f"the book's root page `{root_source}` does not exist; create it or set "
+                    "[build] index", "no-index")
+        return Book(root=root_source, pages={}, order=[], toc=[])
+    pages = read_pages(config, sources, store, jobs, diags)
+    book = Book(root=root_source, pages=pages, order=[root_source], toc=[])
+    seen = {root_source}
+    book.toc = _follow_toc(book, root_source, seen, diags, numbered=False)
+    book.order = [root_source] + _flatten(book.toc)
+    eval_sources = {s for s in sources if _matches(s, config.notebooks)}
+    for source in sources:
+        if source not in seen:
+            book.orphans.append(source)
+            if source in eval_sources or not config.notebooks:
+                diags.warning(Pos(source, 1), "this page is in no `toc`; it is built but not linked "
+                              "from the book (add it to a toc, or to [build] exclusions)", "orphan")
+    return book
+
+
+def _flatten(nodes: list[TocNode]) -> list[str]:
+    out = []
+    for node in nodes:
+        out.append(node.page)
+        out.extend(_flatten(node.children))
+    return out
+
+
+def _follow_toc(book: Book, source: str, seen: set[str], diags: Diagnostics,
+                numbered: bool) -> list[TocNode]:
+    """The toc entries of ``source``, depth first, each page once."""
+    nodes: list[TocNode] = []
+    page = book.pages[source]
+    base = posixpath.dirname(source)
+    for block in walk_blocks(page.blocks):
+        if not isinstance(block, Toc):
+            continue
+        for entry in block.entries:
+            target = entry.text
+            if target.endswith(">") and "<" in target:  # "Title <path>"
+                target = target[target.rindex("<") + 1:-1].strip()
+            if target.startswith(("http://", "https://")):
+                continue
+            path = posixpath.normpath(posixpath.join(base, target))
+            if not path.endswith(".md"):
+                path += ".md"
+            if path not in book.pages:
+                diags.error(Pos(source, entry.line), f"toc entry `{entry.text}` names no page: "
+                            f"`{path}` does not exist (or is excluded); fix the name or create the file",
+                            "toc")
+                continue
+            if path in seen:
+                diags.error(Pos(source, entry.line), f"`{path}` is listed in more than one toc; "
+                            "a page can have only one place in the book", "toc")
+                continue
+            seen.add(path)
+            entry.page = path
+            node = TocNode(path, numbered=block.numbered or numbered, maxdepth=block.maxdepth)
+            node.children = _follow_toc(book, path, seen, diags, node.numbered)
+            nodes.append(node)
+    return nodes

@@ -1,0 +1,29 @@
+"""The markdown-it parser configured for the d2l dialect."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .roles import roles_plugin
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """CommonMark + tables, strikethrough, footnotes, front matter, ``$`` math and roles.
+
+    Built once per process: building the rule chains costs more than parsing
+    a short page.
+    """
+    md = MarkdownIt("commonmark", {"html": True})
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.use(footnote_plugin)
+    # d2l writes `$n$-dimensional` and `$10^{-6}$`: digits next to `$` are fine.
+    md.use(dollarmath_plugin, allow_digits=True, allow_space=True, double_inline=True)
+    md.use(roles_plugin)
+    return md

@@ -1,0 +1,59 @@
+"""Read one Markdown file into a ``Page``."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import yaml
+from markdown_it.tree import SyntaxTreeNode
+
+from ..diagnostics import Diagnostics
+from ..tree import Heading, Page, Pos, walk_blocks
+from .convert import Context, convert_blocks
+from .labels import attach_labels, leftover_roles
+from .markdown import parser
+from .slides import strip_slide_marks
+from .tabs import group_tab_blocks
+
+
+def read_page(book_root: Path, source: str, data: bytes, tab_names: list[str],
+              diags: Diagnostics) -> Page:
+    """Parse ``data`` (the bytes of ``source``, a book-relative path) into a page."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        diags.error(Pos(source, line), "the file is not valid UTF-8; save it as UTF-8", "encoding")
+        text = data.decode("utf-8", errors="replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_slide_marks(text)
+    tokens = parser().parse(text)
+    root = SyntaxTreeNode(tokens)
+    ctx = Context(source, book_root, tab_names, diags)
+    front_matter = _front_matter(root, source, diags)
+    blocks = convert_blocks(root.children, ctx)
+    blocks = group_tab_blocks(blocks, tab_names, diags)
+    blocks = attach_labels(blocks, diags)
+    leftover_roles(blocks, diags)
+    title = next((b.children for b in walk_blocks(blocks) if isinstance(b, Heading)), [])
+    return Page(source=source, blocks=blocks, front_matter=front_matter, digest=digest, title=title)
+
+
+def _front_matter(root: SyntaxTreeNode, source: str, diags: Diagnostics) -> dict:
+    node = next((n for n in root.children if n.type == "front_matter"), None)
+    if node is None:
+        return {}
+    try:
+        value = yaml.safe_load(node.content) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        diags.error(Pos(source, line), f"front matter is not valid YAML: "
+                    f"{getattr(exc, 'problem', None) or exc}", "front-matter")
+        return {}
+    if not isinstance(value, dict):
+        diags.error(Pos(source, 1), "front matter must be a mapping of `key: value` lines", "front-matter")
+        return {}
+    return value

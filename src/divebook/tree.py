@@ -1,0 +1,544 @@
+"""The document tree: plain dataclasses that every stage reads and writes.
+
+The reader builds these nodes from Markdown, the executor attaches outputs to
+code cells, transforms fill in numbers and resolved references, and writers
+turn them into files.  Every block node carries ``pos`` (source file and
+line) so that any stage can report a problem where the author can fix it.
+Nothing here knows about Markdown, HTML or LaTeX.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Union
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A place in the book: a path relative to the book root and a 1-based line."""
+
+    file: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+# --------------------------------------------------------------------------
+# Inline nodes
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Text:
+    text: str
+
+
+@dataclass(slots=True)
+class Emph:
+    children: list[Inline]
+
+
+@dataclass(slots=True)
+class Strong:
+    children: list[Inline]
+
+
+@dataclass(slots=True)
+class Strike:
+    children: list[Inline]
+
+
+@dataclass(slots=True)
+class Code:
+    text: str
+
+
+@dataclass(slots=True)
+class Math:
+    """Inline math, LaTeX source without the dollars (``display`` for ``$$..$$`` in text)."""
+
+    latex: str
+    display: bool = False
+
+
+@dataclass(slots=True)
+class Link:
+    url: str
+    children: list[Inline]
+    title: str = ""
+    #: For links to another page of the book (``../x/y.md#a``) the transform
+    #: fills in the page path and anchor so writers can link in their format.
+    target_page: str | None = None
+    target_anchor: str | None = None
+
+
+@dataclass(slots=True)
+class Image:
+    """An image inside running text; ``children`` is the parsed alt text."""
+
+    src: str
+    alt: str
+    title: str = ""
+    children: list[Inline] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SoftBreak:
+    pass
+
+
+@dataclass(slots=True)
+class HardBreak:
+    pass
+
+
+@dataclass(slots=True)
+class RawInline:
+    format: str  # "html"
+    text: str
+
+
+@dataclass(slots=True)
+class Ref:
+    """``:numref:``, ``:ref:`` or ``:eqref:`` — resolved by transforms.references.
+
+    ``text`` is the explicit text of ``:numref:`Figure %s <fig_x>``` forms, if any.
+    """
+
+    kind: str  # "numref" | "ref" | "eqref"
+    target: str
+    pos: Pos
+    text: str | None = None
+    # Filled by the references transform:
+    resolved: bool = False
+    label_kind: str = ""  # "section" | "figure" | "table" | "equation" | ...
+    number: str | None = None
+    title: list[Inline] | None = None
+    page: str | None = None  # source path of the page holding the target
+    anchor: str | None = None
+
+
+@dataclass(slots=True)
+class Cite:
+    """``:cite:``, ``:citet:`` or ``:citep:`` with one or more keys."""
+
+    kind: str  # "cite" | "citet" | "citep"
+    keys: list[str]
+    pos: Pos
+    # Filled by the citations transform: one entry per key, in order.
+    entries: list[CiteEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CiteEntry:
+    key: str
+    authors: str  # "Smith and Jones", "Smith et al."
+    year: str
+    found: bool = True
+
+
+@dataclass(slots=True)
+class FootnoteRef:
+    label: str
+    number: int = 0
+
+
+@dataclass(slots=True)
+class Role:
+    """A role the reader does not know; kept so writers can show it verbatim."""
+
+    name: str
+    content: str
+    pos: Pos
+
+
+Inline = Union[
+    Text, Emph, Strong, Strike, Code, Math, Link, Image, SoftBreak, HardBreak,
+    RawInline, Ref, Cite, FootnoteRef, Role,
+]
+
+
+# --------------------------------------------------------------------------
+# Outputs of executed code (attached by the executor)
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Output:
+    """One output of a cell, in Jupyter's terms.
+
+    ``kind`` is "stream", "display_data", "execute_result" or "error".
+    For streams ``name`` is stdout/stderr and ``text`` the text; for data
+    outputs ``data`` maps MIME types to content (str; images base64); for
+    errors ``ename``, ``evalue`` and ``traceback`` are set.
+    """
+
+    kind: str
+    name: str = ""
+    text: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    ename: str = ""
+    evalue: str = ""
+    traceback: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# Block nodes
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Heading:
+    level: int
+    children: list[Inline]
+    pos: Pos
+    label: str | None = None
+    #: Filled by transforms.numbering ("3.1", "3.1.2"); None when unnumbered.
+    number: str | None = None
+    anchor: str = ""
+
+
+@dataclass(slots=True)
+class Paragraph:
+    children: list[Inline]
+    pos: Pos
+
+
+@dataclass(slots=True)
+class CodeCell:
+    """A fenced code block.
+
+    ``executable`` cells (``{.python .input}``) belong to ``tabs``; display
+    cells (```` ```python ````) are shown as they are.  ``source`` has the tab
+    line (``%%tab``/``#@tab``) removed; ``marks`` holds the ``#@`` marks found
+    (``save``, ``hide``, ``hide_code``, ``hide_output``, ``expect_error``).
+    """
+
+    source: str
+    pos: Pos
+    language: str = "python"
+    executable: bool = False
+    tabs: list[str] = field(default_factory=list)
+    marks: set[str] = field(default_factory=set)
+    attrs: dict[str, str] = field(default_factory=dict)
+    outputs: list[Output] = field(default_factory=list)
+    #: Line in ``pos.file`` where ``source`` starts (after the fence and tab line).
+    source_line: int = 0
+    #: Filled by the executor: "executed", "cached", "failed" or "" (not run).
+    status: str = ""
+
+
+@dataclass(slots=True)
+class MathBlock:
+    latex: str
+    pos: Pos
+    label: str | None = None
+    number: str | None = None
+
+
+@dataclass(slots=True)
+class Figure:
+    src: str
+    caption: list[Inline]
+    pos: Pos
+    label: str | None = None
+    width: str | None = None
+    height: str | None = None
+    number: str | None = None
+    title: str = ""
+
+
+@dataclass(slots=True)
+class TableCell:
+    children: list[Inline]
+
+
+@dataclass(slots=True)
+class Table:
+    head: list[list[TableCell]]
+    body: list[list[TableCell]]
+    align: list[str]  # "left" | "center" | "right" | "" per column
+    pos: Pos
+    caption: list[Inline] = field(default_factory=list)
+    label: str | None = None
+    number: str | None = None
+
+
+@dataclass(slots=True)
+class ListBlock:
+    items: list[list[Block]]
+    pos: Pos
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(slots=True)
+class Quote:
+    children: list[Block]
+    pos: Pos
+
+
+@dataclass(slots=True)
+class TabContent:
+    """Prose between ``:begin_tab:`x``` and ``:end_tab:`` — shown for those tabs."""
+
+    tabs: list[str]
+    children: list[Block]
+    pos: Pos
+
+
+@dataclass(slots=True)
+class TabGroup:
+    """Made by transforms.tabs: blocks for several tabs shown as one tab widget.
+
+    ``panels`` maps tab name to its blocks, in the book's tab order.
+    """
+
+    panels: dict[str, list[Block]]
+    pos: Pos
+
+
+@dataclass(slots=True)
+class TocEntry:
+    """One line of a ``toc`` fence; ``page`` is filled when the file exists."""
+
+    text: str
+    line: int
+    page: str | None = None
+
+
+@dataclass(slots=True)
+class Toc:
+    entries: list[TocEntry]
+    pos: Pos
+    maxdepth: int = 2
+    numbered: bool = False
+
+
+@dataclass(slots=True)
+class Raw:
+    """Raw content for one format (HTML blocks, ``.. raw:: html``)."""
+
+    format: str
+    text: str
+    pos: Pos
+
+
+@dataclass(slots=True)
+class Bibliography:
+    """``:bibliography:`file.bib``` — the transform fills the cited entries."""
+
+    files: list[str]
+    pos: Pos
+    #: (key, authors-year label, formatted entry as inline nodes) sorted.
+    entries: list[BibItem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BibItem:
+    key: str
+    label: str
+    text: str  # formatted by pybtex, plain text with simple markup kept apart
+    html: str = ""
+    latex: str = ""
+
+
+@dataclass(slots=True)
+class Directive:
+    """An ``eval_rst`` directive we render ourselves (``autoclass``, ``only``...)."""
+
+    name: str
+    argument: str
+    options: dict[str, str]
+    children: list[Block]
+    pos: Pos
+
+
+@dataclass(slots=True)
+class Rule:
+    pos: Pos
+
+
+@dataclass(slots=True)
+class FootnoteDef:
+    label: str
+    children: list[Block]
+    pos: Pos
+    number: int = 0
+
+
+@dataclass(slots=True)
+class Translated:
+    """An original block and its translation (bilingual books).
+
+    The language transform keeps one side, or both for the side-by-side view.
+    """
+
+    original: Block
+    translation: Block | None
+    pos: Pos
+    stale: bool = False
+
+
+Block = Union[
+    Heading, Paragraph, CodeCell, MathBlock, Figure, Table, ListBlock, Quote,
+    TabContent, TabGroup, Toc, Raw, Bibliography, Directive, Rule, FootnoteDef,
+    Translated,
+]
+
+
+# --------------------------------------------------------------------------
+# Pages and the book
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Page:
+    """One Markdown file of the book."""
+
+    source: str  # path relative to the book root, with "/" separators
+    blocks: list[Block]
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    #: sha256 of the file's bytes; keys every cache.
+    digest: str = ""
+    title: list[Inline] = field(default_factory=list)
+    # Filled by transforms:
+    number: str | None = None  # "3.1"; None for unnumbered pages
+    part: str = "main"  # "front" | "main" | "back"
+    depth: int = 0  # 0 = root, 1 = chapter, 2 = section
+    lang: str = ""
+
+    @property
+    def output(self) -> str:
+        """The page's path in the website, e.g. ``chapter_x/y.html``."""
+        stem = self.source[:-3] if self.source.endswith(".md") else self.source
+        return stem + ".html"
+
+
+@dataclass(slots=True)
+class TocNode:
+    """A page in the book's table of contents, with its children."""
+
+    page: str
+    children: list[TocNode] = field(default_factory=list)
+    numbered: bool = False
+    maxdepth: int = 2
+
+
+# --------------------------------------------------------------------------
+# Walking
+# --------------------------------------------------------------------------
+
+
+def child_blocks(block: Block) -> Iterator[Block]:
+    """The blocks directly inside ``block`` (lists, quotes, tab content...)."""
+    if isinstance(block, (Quote, TabContent, Directive, FootnoteDef)):
+        yield from block.children
+    elif isinstance(block, ListBlock):
+        for item in block.items:
+            yield from item
+    elif isinstance(block, TabGroup):
+        for blocks in block.panels.values():
+            yield from blocks
+    elif isinstance(block, Translated):
+        yield block.original
+        if block.translation is not None:
+            yield block.translation
+
+
+def walk_blocks(blocks: list[Block]) -> Iterator[Block]:
+    """Every block, depth first, in document order."""
+    for block in blocks:
+        yield block
+        yield from walk_blocks(list(child_blocks(block)))
+
+
+def block_inlines(block: Block) -> Iterator[list[Inline]]:
+    """The inline lists that belong directly to ``block``."""
+    if isinstance(block, (Heading, Paragraph)):
+        yield block.children
+    elif isinstance(block, Figure):
+        yield block.caption
+    elif isinstance(block, Table):
+        yield block.caption
+        for row in block.head + block.body:
+            for cell in row:
+                yield cell.children
+
+
+def walk_inlines(nodes: list[Inline]) -> Iterator[Inline]:
+    """Every inline node, depth first."""
+    for node in nodes:
+        yield node
+        children = getattr(node, "children", None)
+        if isinstance(children, list):
+            yield from walk_inlines(children)
+
+
+def page_inlines(blocks: list[Block]) -> Iterator[Inline]:
+    """Every inline node of every block."""
+    for block in walk_blocks(blocks):
+        for inlines in block_inlines(block):
+            yield from walk_inlines(inlines)
+
+
+def plain_text(nodes: list[Inline]) -> str:
+    """The text of inline nodes, without markup (for titles, alt text, search)."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, (Code,)):
+            out.append(node.text)
+        elif isinstance(node, Math):
+            out.append(node.latex)
+        elif isinstance(node, (SoftBreak, HardBreak)):
+            out.append(" ")
+        elif isinstance(node, Ref):
+            if node.text:
+                out.append(node.text)
+            elif node.number:
+                out.append(node.number)
+            elif node.title:
+                out.append(plain_text(node.title))
+            else:
+                out.append(node.target)
+        elif isinstance(node, Cite):
+            out.append(", ".join(f"{e.authors} {e.year}" for e in node.entries) or ",".join(node.keys))
+        elif isinstance(node, Image):
+            out.append(node.alt)
+        elif hasattr(node, "children"):
+            out.append(plain_text(node.children))  # type: ignore[union-attr]
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class Target:
+    """Something a label names, as the references transform records it."""
+
+    label: str
+    kind: str  # "section" | "chapter" | "figure" | "table" | "equation"
+    page: str  # source path of the page
+    anchor: str
+    pos: Pos
+    number: str | None = None
+    title: list[Inline] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Book:
+    """All pages of a book, in reading order, with their table of contents."""
+
+    root: str  # source path of the root page (index.md)
+    pages: dict[str, Page]
+    order: list[str]  # reading order: the root, then the toc depth first
+    toc: list[TocNode]  # the root page's entries
+    orphans: list[str] = field(default_factory=list)  # pages in no toc
+    # Filled by transforms:
+    targets: dict[str, Target] = field(default_factory=dict)
+    bibliography: list[BibItem] = field(default_factory=list)
+    lang: str = ""
+
+    def ordered_pages(self) -> list[Page]:
+        return [self.pages[p] for p in self.order if p in self.pages]
