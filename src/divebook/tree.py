@@ -235,6 +235,7 @@ class MathBlock:
     pos: Pos
     label: str | None = None
     number: str | None = None
+    anchor: str = ""
 
 
 @dataclass(slots=True)
@@ -247,6 +248,7 @@ class Figure:
     height: str | None = None
     number: str | None = None
     title: str = ""
+    anchor: str = ""
 
 
 @dataclass(slots=True)
@@ -263,6 +265,7 @@ class Table:
     caption: list[Inline] = field(default_factory=list)
     label: str | None = None
     number: str | None = None
+    anchor: str = ""
 
 
 @dataclass(slots=True)
@@ -538,6 +541,7 @@ class Book:
     # Filled by transforms:
     targets: dict[str, Target] = field(default_factory=dict)
     bibliography: list[BibItem] = field(default_factory=list)
+    bibliography_page: str | None = None  # source of the page with the bibliography
     lang: str = ""
 
     def ordered_pages(self) -> list[Page]:

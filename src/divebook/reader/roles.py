@@ -11,7 +11,7 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-_ROLE = re.compile(r":([A-Za-z_][\w\-]*):(`([^`\n]*(?:\n[^`\n]+)*)`)?")
+_ROLE = re.compile(r":([A-Za-z_][\w\-]*):(?:(`{1,2})((?:(?!\2)[^\n]|\n(?![ \t]*\n))*?)\2(?!`))?")
 #: roles written without content
 BARE_ROLES = {"end_tab", "numbered"}
 
@@ -24,7 +24,7 @@ def role_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("role", "", 0)
-        token.meta = {"name": m.group(1), "content": m.group(3) or ""}
+        token.meta = {"name": m.group(1), "content": (m.group(3) or "").strip("`")}
         token.content = m.group(0)
     state.pos = m.end()
     return True

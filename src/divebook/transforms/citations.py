@@ -1,0 +1,186 @@
+"""Citations: ``:cite:`` keys checked against the book's ``.bib`` files (pybtex).
+
+Citations show author and year as d2l.ai does ("Legendre, 1805"); the page
+with ``:bibliography:`refs.bib``` lists every cited entry, formatted by
+pybtex's ``plain`` style.  Parsing and formatting are cached by the bib
+file's content, since formatting hundreds of entries takes a second.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import posixpath
+import re
+from dataclasses import dataclass
+
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+from pybtex.database import BibliographyData, PybtexError, parse_string
+from pybtex.plugin import find_plugin
+
+from .. import __version__
+from ..cache import Store, digest
+from ..config import Config
+from ..diagnostics import Diagnostics
+from ..tree import BibItem, Bibliography, Book, Cite, CiteEntry, Pos, page_inlines, walk_blocks
+
+
+@dataclass(slots=True)
+class BibEntry:
+    key: str
+    authors: str  # "Legendre", "Smith and Jones", "Smith et al."
+    year: str
+    sort_key: str
+
+
+def latex_to_text(text: str) -> str:
+    """``M{\\'e}moire`` -> ``Mémoire``: LaTeX accents decoded, braces dropped."""
+    try:
+        text = codecs.decode(text, "ulatex")
+    except Exception:  # malformed LaTeX in a bib field: show it as written
+        pass
+    return re.sub(r"[{}]", "", text).strip()
+
+
+def _authors(entry) -> str:  # type: ignore[no-untyped-def]
+    persons = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [latex_to_text(" ".join(p.prelast_names + p.last_names)) for p in persons]
+    names = [n for n in names if n]
+    if not names:
+        org = entry.fields.get("organization") or entry.fields.get("publisher") \
+            or entry.fields.get("title", "Anonymous")
+        return latex_to_text(org)
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]}"
+    return f"{names[0]} et al."
+
+
+def _parse(text: str, file: str, diags: Diagnostics) -> BibliographyData | None:
+    try:
+        return parse_string(text, "bibtex")
+    except (PybtexError, Exception) as exc:  # pybtex raises several kinds for bad syntax
+        m = re.search(r"line (\d+)", str(exc))
+        diags.error(Pos(file, int(m.group(1)) if m else 0),
+                    f"the bibliography cannot be read: {exc}", "bib-syntax")
+        return None
+
+
+def _format_entries(data: BibliographyData, keys: list[str]) -> dict[str, tuple[str, str, str]]:
+    """key -> (plain text, HTML, LaTeX) in pybtex's plain style."""
+    style = find_plugin("pybtex.style.formatting", "plain")()
+    # Look the backends up once: pybtex's render_as() scans entry points each call.
+    backends = [find_plugin("pybtex.backends", name)() for name in ("text", "html", "latex")]
+    out: dict[str, tuple[str, str, str]] = {}
+    for key in keys:
+        entry = data.entries[key]
+        try:
+            text = style.format_entry(key, entry).text
+            plain, html, latex = (text.render(backend) for backend in backends)
+            out[key] = (latex_to_text(plain), html, latex)
+        except Exception:  # a missing field pybtex insists on: show what is there
+            title = latex_to_text(entry.fields.get("title", ""))
+            year = entry.fields.get("year", "")
+            plain = f"{_authors(entry)}. {title}. {year}.".replace(" .", "")
+            out[key] = (plain, _html_escape(plain), _latex_escape(plain))
+    return out
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _latex_escape(text: str) -> str:
+    return re.sub(r"([&%$#_{}])", r"\\\1", text)
+
+
+def _bib_files(book: Book, config: Config) -> list[tuple[str, Pos]]:
+    """Book-relative bib files, from ``:bibliography:`` blocks and ``[pdf] bibfile``."""
+    files: list[tuple[str, Pos]] = []
+    for page in book.pages.values():
+        for block in walk_blocks(page.blocks):
+            if isinstance(block, Bibliography):
+                for f in block.files:
+                    files.append((posixpath.normpath(posixpath.join(posixpath.dirname(page.source), f)),
+                                  block.pos))
+    if config.bibfile:
+        files.append((posixpath.normpath(config.bibfile), config.pos("pdf.bibfile")))
+    unique: dict[str, Pos] = {}
+    for f, pos in files:
+        unique.setdefault(f, pos)
+    return list(unique.items())
+
+
+def resolve_citations(book: Book, config: Config, store: Store | None, diags: Diagnostics) -> None:
+    """Fill every ``Cite`` and ``Bibliography`` node from the book's bib files."""
+    cites = [node for page in book.pages.values() for node in page_inlines(page.blocks)
+             if isinstance(node, Cite)]
+    bib_pages = [p.source for p in book.ordered_pages() + [book.pages[s] for s in book.orphans]
+                 if any(isinstance(b, Bibliography) for b in walk_blocks(p.blocks))]
+    book.bibliography_page = bib_pages[0] if bib_pages else None
+    entries: dict[str, BibEntry] = {}
+    formatted: dict[str, tuple[str, str, str]] = {}
+    wanted = {key for cite in cites for key in cite.keys}
+    for file, pos in _bib_files(book, config):
+        path = config.root / file
+        if not path.is_file():
+            diags.error(pos, f"bibliography file `{file}` does not exist; fix the path (it is "
+                        "relative to this page) or add the file", "bib-missing")
+            continue
+        raw = path.read_bytes()
+        key = digest("bib", __version__, raw)
+        cached = store.get_object("bib", key) if store else None
+        data = None
+        if cached is None:
+            data = _parse(raw.decode("utf-8", errors="replace"), file, diags)
+            if data is None:
+                continue
+            parsed = {k: BibEntry(k, _authors(e), e.fields.get("year", "n.d."),
+                                  f"{_authors(e)} {e.fields.get('year', '')} {k}".lower())
+                      for k, e in data.entries.items()}
+            cached = (parsed, {})
+        parsed, done = cached
+        # Formatting is the slow part: do it only for cited entries, once.
+        missing = [k for k in wanted if k in parsed and k not in done and k not in formatted]
+        if missing:
+            data = data or _parse(raw.decode("utf-8", errors="replace"), file, diags)
+            if data is not None:
+                done = {**done, **_format_entries(data, missing)}
+        if store and (missing or data is not None):
+            store.put_object("bib", key, (parsed, done))
+        for k, entry in parsed.items():
+            entries.setdefault(k, entry)
+        for k, f in done.items():
+            formatted.setdefault(k, f)
+
+    if cites and book.bibliography_page is None and not config.bibfile:
+        diags.warning(cites[0].pos, "the book cites works but has no bibliography: add a page "
+                      "with :bibliography:`refs.bib` (or set [pdf] bibfile)", "no-bibliography")
+    cited: dict[str, None] = {}
+    for cite in cites:
+        cite.entries = []
+        for key in cite.keys:
+            entry = entries.get(key)
+            if entry is None:
+                close = difflib.get_close_matches(key, list(entries), n=1)
+                hint = f" Did you mean `{close[0]}`?" if close else ""
+                if entries or book.bibliography_page or config.bibfile:
+                    diags.error(cite.pos, f"citation key `{key}` is not in the bibliography.{hint}",
+                                "missing-citation")
+                cite.entries.append(CiteEntry(key, key, "", found=False))
+                continue
+            cited[key] = None
+            cite.entries.append(CiteEntry(key, entry.authors, entry.year))
+
+    items = []
+    for key in sorted(cited, key=lambda k: entries[k].sort_key):
+        entry = entries[key]
+        text, html, latex = formatted.get(key, (key, key, key))
+        items.append(BibItem(key, f"{entry.authors}, {entry.year}", text, html, latex))
+    book.bibliography = items
+    for page in book.pages.values():
+        for block in walk_blocks(page.blocks):
+            if isinstance(block, Bibliography):
+                block.entries = items
+
