@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .. import __version__
+from ..fingerprint import code_digest
 from ..cache import Store, digest
 from ..config import Config
 from ..diagnostics import Diagnostic, Diagnostics
@@ -85,7 +85,7 @@ def read_pages(config: Config, sources: list[str], store: Store | None, jobs: in
     tabs = ",".join(config.tab_names)
     for source in sources:
         data = (config.root / source).read_bytes()
-        key = digest("read", __version__, tabs, source, data)
+        key = digest("read", code_digest(), tabs, source, data)
         cached = store.get_object("read", key) if store else None
         if cached is not None:
             page, items = cached

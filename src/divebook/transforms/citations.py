@@ -18,7 +18,7 @@ import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from pybtex.database import BibliographyData, PybtexError, parse_string
 from pybtex.plugin import find_plugin
 
-from .. import __version__
+from ..fingerprint import code_digest
 from ..cache import Store, digest
 from ..config import Config
 from ..diagnostics import Diagnostics
@@ -129,7 +129,7 @@ def resolve_citations(book: Book, config: Config, store: Store | None, diags: Di
                         "relative to this page) or add the file", "bib-missing")
             continue
         raw = path.read_bytes()
-        key = digest("bib", __version__, raw)
+        key = digest("bib", code_digest(), raw)
         cached = store.get_object("bib", key) if store else None
         data = None
         if cached is None:

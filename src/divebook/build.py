@@ -1,0 +1,229 @@
+"""The pipeline: read -> execute -> transform -> write, and the build report.
+
+``build()`` runs the stages in one direction; each stage gets what the one
+before produced and adds its diagnostics.  A mistake in the book never stops
+the build: it is recorded, the rest is built, and the exit status says so.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .cache import Store, write_atomic
+from .config import Config, load_config
+from .diagnostics import ConfigError, Diagnostics
+from .parallel import default_jobs
+from .reader.book import read_book
+from .transforms import resolve_book
+from .tree import Book, plain_text
+
+TARGETS = ("html", "pdf", "notebooks", "lib")
+
+
+class UsageError(Exception):
+    """The command line asks for something that cannot be done (exit status 2)."""
+
+
+@dataclass
+class BuildOptions:
+    book: Path
+    out: Path | None = None
+    targets: list[str] = field(default_factory=lambda: ["html"])
+    tab: str | None = None  # None: the default tab; "all": every tab
+    evaluate: bool = True
+    jobs: int = 0
+    executor: str = "local"
+    scheduler: str | None = None
+    lang: str | None = None
+    strict: bool = False
+    quiet: bool = False
+
+    def out_dir(self) -> Path:
+        return (self.out or self.book / "_build").resolve()
+
+
+@dataclass
+class BuildContext:
+    """What every stage can see; stages add to ``diags``, ``report`` and ``stages``."""
+
+    options: BuildOptions
+    config: Config
+    out: Path
+    store: Store
+    diags: Diagnostics
+    book: Book | None = None
+    #: per page source: per tab: {"status", "seconds", ...} filled by execution
+    execution: dict[str, dict[str, dict]] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)
+    outputs: dict[str, list[str]] = field(default_factory=dict)  # target -> files written
+    extra: dict[str, object] = field(default_factory=dict)  # report fields added by stages
+
+    @property
+    def jobs(self) -> int:
+        return self.options.jobs or default_jobs()
+
+
+#: target name -> the function that writes it.  Each writer module registers itself
+#: through ``writer_for`` so build.py does not import what a build does not need.
+def writer_for(target: str) -> Callable[[BuildContext], None]:
+    if target == "html":
+        from .writers.html import write_html_target
+        return write_html_target
+    if target == "pdf":
+        from .writers.latex import write_pdf_target
+        return write_pdf_target
+    if target == "notebooks":
+        from .writers.notebook import write_notebooks_target
+        return write_notebooks_target
+    if target == "lib":
+        from .writers.library import write_library_target
+        return write_library_target
+    raise UsageError(f"unknown build target `{target}` (choose from {', '.join(TARGETS)}, all)")
+
+
+def prepare(options: BuildOptions) -> BuildContext:
+    """Load the configuration and open the cache; ConfigError if the book is unusable."""
+    diags = Diagnostics()
+    book_dir = options.book.resolve()
+    config = load_config(book_dir, diags)
+    out = options.out_dir()
+    if options.tab not in (None, "all") and options.tab not in config.tab_names:
+        raise UsageError(f"--tab {options.tab}: the book has tabs {', '.join(config.tab_names)}")
+    return BuildContext(options, config, out, Store(out / ".cache"), diags)
+
+
+def read_stage(ctx: BuildContext) -> Book:
+    start = time.perf_counter()
+    book = read_book(ctx.config, ctx.store, ctx.jobs, ctx.diags)
+    ctx.book = book
+    ctx.stages["read"] = time.perf_counter() - start
+    return book
+
+
+def execute_stage(ctx: BuildContext) -> None:
+    start = time.perf_counter()
+    if ctx.options.evaluate and ctx.config.eval_notebook:
+        try:
+            from .execute import execute_book
+        except ImportError:  # the execution stage is not part of this build of divebook
+            execute_book = None
+        if execute_book is not None:
+            execute_book(ctx)
+    ctx.stages["execute"] = time.perf_counter() - start
+
+
+def transform_stage(ctx: BuildContext) -> None:
+    start = time.perf_counter()
+    assert ctx.book is not None
+    resolve_book(ctx.book, ctx.config, ctx.store, ctx.diags)
+    ctx.stages["transform"] = time.perf_counter() - start
+
+
+def build(options: BuildOptions) -> BuildContext:
+    """Build the book; ``exit_status(ctx)`` then says how it went."""
+    targets = _expand_targets(options.targets)
+    ctx = prepare(options)
+    ctx.out.mkdir(parents=True, exist_ok=True)
+    writers = [(t, writer_for(t)) for t in targets]
+    book = read_stage(ctx)
+    if "lib" in targets:
+        # The library comes first: execution imports it.
+        start = time.perf_counter()
+        dict(writers)["lib"](ctx)
+        ctx.stages["lib"] = time.perf_counter() - start
+    execute_stage(ctx)
+    transform_stage(ctx)
+    start = time.perf_counter()
+    for target, write in writers:
+        if target != "lib":
+            t0 = time.perf_counter()
+            write(ctx)
+            ctx.stages[f"write_{target}"] = time.perf_counter() - t0
+    ctx.stages["write"] = time.perf_counter() - start
+    write_report(ctx, book)
+    return ctx
+
+
+def _expand_targets(targets: list[str]) -> list[str]:
+    expanded: list[str] = []
+    for target in targets or ["html"]:
+        for t in (TARGETS if target == "all" else (target,)):
+            if t not in TARGETS:
+                raise UsageError(f"unknown build target `{t}` (choose from {', '.join(TARGETS)}, all)")
+            if t not in expanded:
+                expanded.append(t)
+    # lib first (execution needs it), html before pdf (same numbers, shared caches)
+    return sorted(expanded, key=TARGETS.index)
+
+
+def exit_status(ctx: BuildContext) -> int:
+    strict = ctx.options.strict or ctx.config.warning_is_error
+    if ctx.diags.errors or (strict and ctx.diags.warnings):
+        return 1
+    return 0
+
+
+def report_data(ctx: BuildContext, book: Book) -> dict:
+    """The machine-readable record of this build (see DESIGN.md)."""
+    diagnostics = ctx.diags.sorted()
+    strict = ctx.options.strict or ctx.config.warning_is_error
+    warnings = [d.to_json() for d in diagnostics if d.severity == "warning"]
+    errors = [d.to_json() for d in diagnostics if d.severity == "error"]
+    if strict:
+        errors, warnings = errors + warnings, []
+    pages = []
+    for source in book.order + book.orphans:
+        page = book.pages.get(source)
+        if page is None:
+            continue
+        pages.append({
+            "source": source,
+            "output": page.output,
+            "number": page.number,
+            "title": plain_text(page.title).strip(),
+            "lang": page.lang or book.lang or ctx.config.lang,
+            "part": page.part,
+            "tabs": ctx.execution.get(source, {}),
+        })
+    data = {
+        "divebook": __version__,
+        "book": {"title": ctx.config.title, "tabs": ctx.config.tab_names,
+                 "langs": ctx.extra.get("langs", [book.lang or ctx.config.lang])},
+        "pages": pages,
+        "warnings": warnings,
+        "errors": errors,
+        "stages": {k: round(v, 4) for k, v in ctx.stages.items()},
+        "outputs": ctx.outputs,
+    }
+    for key, value in ctx.extra.items():
+        if key not in data:
+            data[key] = value
+    return data
+
+
+def write_report(ctx: BuildContext, book: Book, name: str = "report.json") -> Path:
+    path = ctx.out / name
+    data = report_data(ctx, book)
+    write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
+
+
+def check(options: BuildOptions) -> tuple[int, BuildContext]:
+    """Read and resolve the book and render it in memory: every problem, nothing written."""
+    ctx = prepare(options)
+    ctx.out.mkdir(parents=True, exist_ok=True)
+    book = read_stage(ctx)
+    transform_stage(ctx)
+    from .checks import run_checks
+
+    run_checks(ctx)
+    write_report(ctx, book, "check.json")
+    return exit_status(ctx), ctx
+
+
+__all__ = ["build", "check", "BuildOptions", "BuildContext", "UsageError", "ConfigError"]

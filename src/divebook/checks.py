@@ -1,0 +1,28 @@
+"""``divebook check``: every problem a build would find, without writing the book.
+
+Checks run on the resolved book.  Reading and resolving already report
+dialect mistakes, labels and citations; rendering the website in memory
+adds what only rendering finds (math LaTeX cannot read, missing images).
+Other stages add their own checks to ``CHECKS``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .build import BuildContext
+
+
+def check_rendering(ctx: BuildContext) -> None:
+    from .writers.html import write_html
+
+    assert ctx.book is not None
+    write_html(ctx.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, dry_run=True)
+
+
+CHECKS: list[Callable[[BuildContext], None]] = [check_rendering]
+
+
+def run_checks(ctx: BuildContext) -> None:
+    for check in CHECKS:
+        check(ctx)

@@ -1,0 +1,30 @@
+"""UI strings in the book's language (``i18n/<lang>.toml``; English fills gaps)."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+_DIR = Path(__file__).parent / "i18n"
+
+
+@lru_cache(maxsize=16)
+def strings(lang: str) -> dict[str, str]:
+    """All UI strings for ``lang`` ("ko", "zh-CN"...), falling back to English."""
+    table = tomllib.loads((_DIR / "en.toml").read_text(encoding="utf-8"))
+    base = lang.split("-")[0].split("_")[0].lower() if lang else "en"
+    path = _DIR / f"{base}.toml"
+    if base != "en" and path.exists():
+        table.update(tomllib.loads(path.read_text(encoding="utf-8")))
+    return table
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in _DIR.glob("*.toml"))
+
+
+def ref_text(lang: str, kind: str, number: str) -> str:
+    """"Fig. 3.1.2", "Section 3.1", "(3.1.4)" in ``lang``."""
+    key = {"figure": "figure", "table": "table", "equation": "equation", "chapter": "chapter"}.get(kind, "section")
+    return strings(lang)[key].format(number=number)

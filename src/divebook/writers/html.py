@@ -1,0 +1,229 @@
+"""The website: one HTML page per book page, the theme's assets and the images.
+
+Pages are rendered only when something that shows on them changed: each
+page's render key hashes its resolved tree, the navigation it shows and the
+theme.  Files are written only when their bytes differ, so a rebuild that
+changes nothing touches nothing.
+"""
+
+from __future__ import annotations
+
+import pickle
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .. import __version__
+from ..fingerprint import code_digest
+from ..cache import Store, digest, write_if_changed
+from ..config import Config
+from ..diagnostics import Diagnostic, Diagnostics
+from ..i18n import strings as ui_strings
+from ..transforms.tabs import group_tabs
+from ..tree import Book, Page, TocNode, plain_text
+from .highlight import html_style_css
+from .html_nodes import PageRenderer, Site, esc, relative_url
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+@dataclass
+class HtmlResult:
+    written: list[str] = field(default_factory=list)  # output paths whose bytes changed
+    rendered: list[str] = field(default_factory=list)  # pages rendered (not taken from cache)
+    pages: dict[str, str] = field(default_factory=dict)  # source -> output path
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(THEME_DIR)),
+                              autoescape=jinja2.select_autoescape(["html"]),
+                              trim_blocks=False, lstrip_blocks=False)
+
+
+def page_title(page: Page) -> str:
+    return plain_text(page.title).strip() or posixpath.splitext(posixpath.basename(page.source))[0]
+
+
+def _existing_files(root: Path) -> frozenset[str]:
+    """Book-relative paths of the files that pages may show (images and such)."""
+    skip = {"_build", ".git", ".divebook", "node_modules", "__pycache__"}
+    found = []
+    for path in root.rglob("*"):
+        rel = path.relative_to(root)
+        if rel.parts and rel.parts[0] in skip:
+            continue
+        if path.suffix.lower() in {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ico"}:
+            found.append(rel.as_posix())
+    return frozenset(found)
+
+
+def _sidebar(book: Book, site: Site, output: str) -> str:
+    """The whole table of contents, with URLs relative to ``output``."""
+    def item(node: TocNode, depth: int) -> str:
+        number, title = site.titles[node.page]
+        url = relative_url(output, site.outputs[node.page]) or posixpath.basename(output)
+        num = f'<span class="section-number">{esc(number)}</span> ' if number else ""
+        children = ""
+        if node.children and depth < 3:
+            children = "<ul>" + "".join(item(c, depth + 1) for c in node.children) + "</ul>"
+        cls = ' class="collapsed"' if node.children and depth == 1 else ""
+        return (f'<li{cls} data-src="{esc(node.page)}"><a href="{esc(url)}" data-src="{esc(node.page)}">'
+                f'{num}{esc(title)}</a>{children}</li>')
+
+    groups: list[tuple[str, list[TocNode]]] = []
+    for node in book.toc:
+        part = book.pages[node.page].part
+        if not groups or groups[-1][0] != part:
+            groups.append((part, []))
+        groups[-1][1].append(node)
+    html = []
+    for part, nodes in groups:
+        html.append(f'<ul class="part part-{part}">' + "".join(item(n, 1) for n in nodes) + "</ul>")
+    return "".join(html)
+
+
+def _mark_current(sidebar: str, source: str, ancestors: list[str]) -> str:
+    """Highlight the current page and open its chapter in a shared sidebar."""
+    sidebar = sidebar.replace(f'data-src="{esc(source)}">', f'data-src="{esc(source)}" aria-current="page">', 1)
+    for page in ancestors + [source]:
+        sidebar = sidebar.replace(f'<li class="collapsed" data-src="{esc(page)}">',
+                                  f'<li class="open" data-src="{esc(page)}">', 1)
+    return sidebar
+
+
+def _parents(nodes: list[TocNode], trail: list[str] | None = None) -> dict[str, list[str]]:
+    trail = trail or []
+    out: dict[str, list[str]] = {}
+    for node in nodes:
+        out[node.page] = trail
+        out.update(_parents(node.children, trail + [node.page]))
+    return out
+
+
+def write_html(book: Book, config: Config, out: Path, store: Store | None,
+               diags: Diagnostics, dry_run: bool = False) -> HtmlResult:
+    """Write the website for ``book`` into ``out`` (created if needed).
+
+    With ``dry_run`` every page is rendered in memory and nothing is written:
+    ``divebook check`` uses it to find what only rendering finds.
+    """
+    result = HtmlResult()
+    lang = book.lang or config.lang or "en"
+    strings = ui_strings(lang)
+    sources = [s for s in book.order if s in book.pages] + list(book.orphans)
+    outputs = {s: book.pages[s].output for s in sources}
+    result.pages = outputs
+    titles = {s: (book.pages[s].number, page_title(book.pages[s])) for s in sources}
+    site = Site(lang=lang, strings=strings, outputs=outputs, titles=titles, toc=book.toc,
+                bibliography_page=book.bibliography_page, tab_names=config.tab_names,
+                book_root=str(config.root), existing_files=_existing_files(config.root))
+    env = _environment()
+    template = env.get_template("page.html")
+    if not dry_run:
+        _write_assets(out, config, result)
+
+    manifest_key = digest("html-manifest", str(out.resolve()))
+    manifest: dict[str, tuple[str, list[Diagnostic], set[str]]] = \
+        (store.get_object("html", manifest_key) if store else None) or {}
+    new_manifest: dict[str, tuple[str, list[Diagnostic], set[str]]] = {}
+    math_key = digest("html-math", code_digest())
+    math_cache: dict[tuple[str, bool], str] = (store.get_object("math", math_key) if store else None) or {}
+    math_before = len(math_cache)
+
+    parents = _parents(book.toc)
+    nav_base = digest(code_digest(), repr(sorted(titles.items())), repr(config.tab_names),
+                      lang, config.title, repr(config.header_links), repr(book.toc), str(book.orphans),
+                      config.favicon, config.html_logo, repr(config.include_css), repr(config.include_js))
+    sidebars: dict[str, str] = {}
+    images: set[str] = set()
+    for i, source in enumerate(sources):
+        page = book.pages[source]
+        output = outputs[source]
+        in_order = source in book.order
+        prev_src = sources[i - 1] if in_order and i > 0 else None
+        next_src = sources[i + 1] if in_order and i + 1 < len(book.order) else None
+        blocks = group_tabs(page.blocks, config.tab_names)
+        key = digest(nav_base, source, str(prev_src), str(next_src),
+                     pickle.dumps((blocks, page.number, page.title), protocol=pickle.HIGHEST_PROTOCOL))
+        old = manifest.get(source)
+        if not dry_run and old and old[0] == key and (out / output).exists():
+            new_manifest[source] = old
+            diags.extend(old[1])
+            images |= old[2]
+            continue
+        page_diags = Diagnostics()
+        renderer = PageRenderer(site, source, page_diags, math_cache)
+        rendered = renderer.render(blocks)
+        directory = posixpath.dirname(output)
+        if directory not in sidebars:
+            sidebars[directory] = _sidebar(book, site, output)
+        root = relative_url(output, "index.html")
+        root = root[: -len("index.html")] if root.endswith("index.html") else root
+        html = template.render(
+            lang=lang, version=__version__, book=config, s=strings, root=root, output=output,
+            source=source, page_title=titles[source][1], page_number=page.number,
+            default_tab=config.default_tab, sidebar=_mark_current(sidebars[directory], source,
+                                                                  parents.get(source, [])),
+            body=rendered.body, local_toc=rendered.local_toc,
+            prev=_nav(site, output, prev_src), next=_nav(site, output, next_src),
+            header_links=config.header_links, logo=config.html_logo, favicon=config.favicon,
+            extra_css=config.include_css, extra_js=config.include_js)
+        if not dry_run and write_if_changed(out / output, html.encode("utf-8")):
+            result.written.append(output)
+        result.rendered.append(source)
+        diags.extend(page_diags.items)
+        images |= rendered.images
+        new_manifest[source] = (key, page_diags.items, rendered.images)
+
+    if dry_run:
+        return result
+    for image in sorted(images):
+        src = config.root / image
+        if write_if_changed(out / image, src.read_bytes()):
+            result.written.append(image)
+    for source, (_, _, _) in manifest.items():
+        if source not in new_manifest and (out / (source[:-3] + ".html")).is_file():
+            (out / (source[:-3] + ".html")).unlink()  # the page left the book
+    if store:
+        if new_manifest != manifest:
+            store.put_object("html", manifest_key, new_manifest)
+        if len(math_cache) != math_before:
+            store.put_object("math", math_key, math_cache)
+    return result
+
+
+def _nav(site: Site, output: str, source: str | None) -> dict[str, str] | None:
+    if source is None:
+        return None
+    number, title = site.titles[source]
+    return {"url": relative_url(output, site.outputs[source]) or "#",
+            "title": f"{number} {title}" if number else title}
+
+
+def _write_assets(out: Path, config: Config, result: HtmlResult) -> None:
+    static = out / "_static"
+    for path in sorted((THEME_DIR / "static").rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(THEME_DIR / "static").as_posix()
+            if write_if_changed(static / rel, path.read_bytes()):
+                result.written.append(f"_static/{rel}")
+    css = (html_style_css("default", ".highlight") + "\n@media (prefers-color-scheme: dark) {\n"
+           + html_style_css("github-dark", ':root:not([data-theme="light"]) .highlight') + "\n}\n"
+           + html_style_css("github-dark", ':root[data-theme="dark"] .highlight'))
+    if write_if_changed(static / "pygments.css", css.encode()):
+        result.written.append("_static/pygments.css")
+    for extra in [config.favicon, config.html_logo, *config.include_css, *config.include_js]:
+        if extra and (config.root / extra).is_file():
+            if write_if_changed(out / extra, (config.root / extra).read_bytes()):
+                result.written.append(extra)
+
+
+
+def write_html_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined]  # noqa: F821
+    """``divebook build html``: the site into ``OUT/html``."""
+    assert ctx.book is not None
+    result = write_html(ctx.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags)
+    ctx.outputs["html"] = result.written
+    ctx.extra["html"] = {"rendered": len(result.rendered), "written": len(result.written)}
