@@ -225,6 +225,8 @@ class CodeCell:
     outputs: list[Output] = field(default_factory=list)
     #: Line in ``pos.file`` where ``source`` starts (after the fence and tab line).
     source_line: int = 0
+    #: Line of the closing fence (the cell spans ``pos.line`` .. ``end_line``).
+    end_line: int = 0
     #: Filled by the executor: "executed", "cached", "failed" or "" (not run).
     status: str = ""
 
@@ -405,6 +407,9 @@ class Page:
     front_matter: dict[str, Any] = field(default_factory=dict)
     #: sha256 of the file's bytes; keys every cache.
     digest: str = ""
+    #: the Markdown as read (slide marks removed, newlines normalised); notebooks
+    #: take their Markdown cells from it, by the lines of the code cells.
+    text: str = ""
     title: list[Inline] = field(default_factory=list)
     # Filled by transforms:
     number: str | None = None  # "3.1"; None for unnumbered pages

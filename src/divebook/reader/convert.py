@@ -124,9 +124,10 @@ def _fence(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
         return [_toc(code, pos, ctx)]
     if info.language == "eval_rst":
         return read_rst(code.rstrip("\n"), Pos(ctx.file, line + 2), ctx.book_root, ctx.page_dir, ctx.diags)
+    end_line = node.map[1] if node.map else line + 1  # 0-based exclusive = 1-based closing line
     if not info.executable:
         return [CodeCell(code.rstrip("\n"), pos, language=info.language, attrs=info.attrs,
-                         source_line=line + 2)]
+                         source_line=line + 2, end_line=end_line)]
     if is_tab_selector(code):
         ctx.dropped_selector = True
         return []
@@ -137,7 +138,8 @@ def _fence(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
                           "this one names other tabs and is ignored", "tab-mark")
     tabs = _resolve_tabs(head.tabs, pos, ctx)
     return [CodeCell(head.source, pos, language=info.language, executable=True, tabs=tabs,
-                     marks=head.marks, attrs=info.attrs, source_line=line + 2 + head.skipped_lines)]
+                     marks=head.marks, attrs=info.attrs, source_line=line + 2 + head.skipped_lines,
+                     end_line=end_line)]
 
 
 def _resolve_tabs(named: list[str] | None, pos: Pos, ctx: Context) -> list[str]:

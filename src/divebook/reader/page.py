@@ -38,7 +38,8 @@ def read_page(book_root: Path, source: str, data: bytes, tab_names: list[str],
     blocks = attach_labels(blocks, diags)
     leftover_roles(blocks, diags)
     title = next((b.children for b in walk_blocks(blocks) if isinstance(b, Heading)), [])
-    return Page(source=source, blocks=blocks, front_matter=front_matter, digest=digest, title=title)
+    return Page(source=source, blocks=blocks, front_matter=front_matter, digest=digest, title=title,
+                text=text)
 
 
 def _front_matter(root: SyntaxTreeNode, source: str, diags: Diagnostics) -> dict:
