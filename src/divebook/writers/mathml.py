@@ -26,13 +26,44 @@ class MathError(ValueError):
     """The LaTeX could not be converted; the message says why."""
 
 
+def brace_problem(latex: str) -> str | None:
+    """Why the braces ``{ }`` of ``latex`` do not pair up, or None when they do.
+
+    ``\\{``, ``\\}`` and ``\\\\`` are commands, not braces, and ``%`` starts a
+    comment to the end of the line, as TeX reads them.  The PDF writer uses
+    this check too, so both outputs refuse the same math.
+    """
+    depth = 0
+    i, n = 0, len(latex)
+    while i < n:
+        c = latex[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "%":
+            end = latex.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return "unbalanced braces { }: a `}` closes nothing"
+        i += 1
+    if depth:
+        return f"unbalanced braces {{ }}: {depth} `{{` never closed"
+    return None
+
+
 def to_mathml(latex: str, display: bool) -> str:
     """MathML for ``latex``; raises MathError for LaTeX it cannot convert."""
     source = latex
     for pattern, replacement in _REWRITES:
         source = pattern.sub(replacement, source)
-    if source.count("{") - source.count("\\{") != source.count("}") - source.count("\\}"):
-        raise MathError("unbalanced braces { }")
+    problem = brace_problem(source)
+    if problem:
+        raise MathError(problem)
     try:
         mathml = convert(source, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many kinds; all mean "cannot read"
