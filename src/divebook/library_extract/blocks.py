@@ -1,0 +1,86 @@
+"""Which lines of a code cell a ``#@save`` mark saves (d2lbook's rule, line by line).
+
+d2lbook decides by indentation, not by parsing, and books rely on it:
+
+* ``code  #@save`` — the code before the mark starts the block;
+  ``#@save`` alone on a line — the block starts on the next line;
+* then every following line that is not indented and not blank (more
+  statements written right below, decorators, the ``def``/``class`` line);
+* then the indented or blank lines after them (the body), up to the next
+  line that is neither indented nor blank.
+
+So ``#@save`` above a run of one-line imports saves them all (d2l's preface
+cell: the whole cell), above a decorated ``def`` saves the decorators and
+the function, and stops before the first statement that follows a blank
+line.  A mark inside lines an earlier mark already saved adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: ``#@save`` as d2lbook finds it (``# @save`` too); not ``#@save_all``.
+SAVE_MARK = re.compile(r"#\s*@save\b")
+
+
+@dataclass(frozen=True, slots=True)
+class SavedLines:
+    """The code one mark saves; ``first``/``mark`` are 0-based lines in the cell's code."""
+
+    code: str
+    first: int
+    mark: int
+
+
+@dataclass(frozen=True, slots=True)
+class MarkProblem:
+    """A mark that saves nothing usable; ``line`` is 0-based in the cell's code."""
+
+    line: int
+    message: str
+
+
+def _indented(line: str) -> bool:
+    return line[:1] in (" ", "\t")
+
+
+def saved_lines(code: str) -> tuple[list[SavedLines], list[MarkProblem]]:
+    """Every block the ``#@save`` marks of ``code`` save, in order, and the marks that save nothing."""
+    lines = code.split("\n")
+    blocks: list[SavedLines] = []
+    problems: list[MarkProblem] = []
+    consumed_until = -1  # last line index already inside a saved block
+    for i, line in enumerate(lines):
+        mark = SAVE_MARK.search(line)
+        if mark is None or i <= consumed_until:
+            continue
+        taken: list[str] = []
+        first = i
+        head = line[:mark.start()].rstrip()
+        if head:
+            if _indented(head):
+                problems.append(MarkProblem(i, "`#@save` marks an indented line, which cannot stand "
+                                            "alone in the library; put the mark on the `def`, "
+                                            "`class` or statement at the top level of the cell"))
+                continue
+            taken.append(head)
+        else:
+            first = i + 1
+        j = i + 1
+        while j < len(lines) and lines[j] and not _indented(lines[j]):
+            taken.append(lines[j])
+            j += 1
+        while j < len(lines) and (not lines[j].strip() or _indented(lines[j])):
+            taken.append(lines[j])
+            j += 1
+        while taken and not taken[-1].strip():
+            taken.pop()
+        consumed_until = first + len(taken) - 1 if taken else i
+        if not any(t.strip() and not t.strip().startswith("#") for t in taken):
+            problems.append(MarkProblem(i, "`#@save` saves nothing here: write it at the end of the "
+                                        "line to save, or alone on the line right above the "
+                                        "statement (no blank line between)"))
+            continue
+        blocks.append(SavedLines("\n".join(taken), first, i))
+    return blocks, problems
