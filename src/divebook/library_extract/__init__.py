@@ -98,6 +98,12 @@ def build_tab_library(book: Book, config: Config, tab: str, rules: LibraryRules,
     for offset, message in reverse_alias_rules(rules.reverse_alias)[1]:
         diags.error(alias_pos(config, rules, "reverse_alias", offset), f"[library-{tab}] {message}",
                     "library-alias")
+    lib_top = rules.lib_name.strip().split(".")[0]
+    if rules.simple_alias.strip() and lib_top and lib_top not in (
+            {item.bound for item in parts.imports.names} | {d.name for d in parts.definitions}):
+        diags.warning(alias_pos(config, rules, "lib_name", 0), f"[library-{tab}] lib_name `{lib_top}` is "
+                      f"never imported by a saved block, so the simple aliases fail when the library is "
+                      f"imported; save an `import {lib_top}`", "library-alias")
     early, late = split_by_need(aliases, {item.bound for item in parts.imports.names})
     alias_names = _names_bound(early + late)
     for definition in parts.definitions:

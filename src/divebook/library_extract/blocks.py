@@ -17,7 +17,9 @@ line.  A mark inside lines an earlier mark already saved adds nothing.
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 
 #: ``#@save`` as d2lbook finds it (``# @save`` too); not ``#@save_all``.
@@ -51,13 +53,13 @@ def saved_lines(code: str) -> tuple[list[SavedLines], list[MarkProblem]]:
     blocks: list[SavedLines] = []
     problems: list[MarkProblem] = []
     consumed_until = -1  # last line index already inside a saved block
+    marks = _mark_columns(code)
     for i, line in enumerate(lines):
-        mark = SAVE_MARK.search(line)
-        if mark is None or i <= consumed_until:
+        if i not in marks or i <= consumed_until:
             continue
         taken: list[str] = []
         first = i
-        head = line[:mark.start()].rstrip()
+        head = line[:marks[i]].rstrip()
         if head:
             if _indented(head):
                 problems.append(MarkProblem(i, "`#@save` marks an indented line, which cannot stand "
@@ -82,5 +84,44 @@ def saved_lines(code: str) -> tuple[list[SavedLines], list[MarkProblem]]:
                                         "line to save, or alone on the line right above the "
                                         "statement (no blank line between)"))
             continue
-        blocks.append(SavedLines("\n".join(taken), first, i))
+        blocks.append(SavedLines(_strip_marks("\n".join(taken)), first, i))
     return blocks, problems
+
+
+def _mark_columns(code: str) -> dict[int, int]:
+    """0-based line -> column of its ``#@save`` comment (marks inside strings do not count).
+
+    Code that Python's tokenizer cannot read (IPython magics, a syntax error)
+    is searched line by line, as d2lbook does.
+    """
+    if not SAVE_MARK.search(code):
+        return {}
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        tokens = None
+    if tokens is not None:
+        return {tok.start[0] - 1: tok.start[1] for tok in tokens
+                if tok.type == tokenize.COMMENT and SAVE_MARK.match(tok.string)}
+    found = {}
+    for i, line in enumerate(code.split("\n")):
+        m = SAVE_MARK.search(line)
+        if m:
+            found[i] = m.start()
+    return found
+
+
+def _strip_marks(code: str) -> str:
+    """Drop ``#@save`` comments left on lines of the block (a later mark it covers)."""
+    if not SAVE_MARK.search(code):
+        return code
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return code
+    lines = code.split("\n")
+    for tok in tokens:
+        if tok.type == tokenize.COMMENT and SAVE_MARK.match(tok.string):
+            row, col = tok.start
+            lines[row - 1] = lines[row - 1][:col].rstrip()
+    return "\n".join(lines)
