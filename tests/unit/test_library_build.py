@@ -336,3 +336,36 @@ def test_building_with_evaluation_writes_the_library_first(make_book, tmp_path):
     assert (tmp_path / "eval" / "lib" / "tiny" / "torch.py").exists()
     build(BuildOptions(book=book, out=tmp_path / "noeval", targets=["html"], evaluate=False))
     assert not (tmp_path / "noeval" / "lib").exists()
+
+
+def test_cache_key_inputs_change_for_the_edited_tab_only(make_book, tmp_path):
+    """What execution keys a page on: the library files its tab imports, and their digest."""
+    from divebook.library import imported_library_files, library_digest
+    from divebook.transforms.tabs import code_for_tab
+    from divebook.tree import CodeCell, walk_blocks
+
+    book = make_book(TINY)
+    out = tmp_path / "out"
+    ctx = build(BuildOptions(book=book, out=out, targets=["lib"]))
+
+    def key(source: str, tab: str) -> tuple[list[str], str]:
+        page = ctx.book.pages[source]
+        code = [code_for_tab(b.source, tab) for b in walk_blocks(page.blocks)
+                if isinstance(b, CodeCell) and b.executable and tab in b.tabs]
+        files = imported_library_files(code, ctx.config, tab)
+        return files, library_digest(out, files)
+
+    before = {(s, t): key(s, t) for s in ["ch/a.md", "ch/b.md"] for t in ["pytorch", "mxnet"]}
+    assert before[("ch/b.md", "pytorch")][0] == ["tiny/torch.py"]
+    assert before[("ch/b.md", "mxnet")][0] == [] and before[("ch/a.md", "pytorch")][0] == []
+    page = book / "ch" / "a.md"
+    page.write_text(page.read_text().replace("self.n += 2 * k", "self.n += 3 * k"))  # mxnet only
+    ctx = build(BuildOptions(book=book, out=out, targets=["lib"]))
+    assert ctx.outputs["lib"] == ["tiny/mxnet.py"]
+    after = {(s, t): key(s, t) for s in ["ch/a.md", "ch/b.md"] for t in ["pytorch", "mxnet"]}
+    assert after == before  # no page imports tiny.mxnet: no key changes
+    page.write_text(page.read_text().replace("self.n += k", "self.n += 5 * k"))  # pytorch
+    ctx = build(BuildOptions(book=book, out=out, targets=["lib"]))
+    assert ctx.outputs["lib"] == ["tiny/torch.py"]
+    assert key("ch/b.md", "pytorch") != before[("ch/b.md", "pytorch")]
+    assert key("ch/b.md", "mxnet") == before[("ch/b.md", "mxnet")]
