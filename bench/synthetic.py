@@ -24,6 +24,12 @@ SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox
        '<rect x="110" y="20" width="60" height="60" fill="#d1242f"/></svg>\n')
 
 
+#: Marks a MyST Markdown file as a notebook for MyST-NB (Jupyter Book), so its code cells count.
+MYST_NOTEBOOK_HEADER = ["---", "jupytext:", "  text_representation:", "    format_name: myst",
+                        "kernelspec:", "  name: python3", "  display_name: Python 3", "  language: python",
+                        "---"]
+
+
 def _sentence(rng: random.Random, math: str | None = None) -> str:
     words = [rng.choice(WORDS) for _ in range(rng.randint(8, 16))]
     if math:
@@ -51,7 +57,7 @@ def _page_content(rng: random.Random, chapter: int, section: int, index: int, di
     if dialect == "d2l":
         lines += [f"# {title}", f":label:`{sec}`", ""]
     else:
-        lines += [f"({sec})=", f"# {title}", ""]
+        lines += MYST_NOTEBOOK_HEADER + [f"({sec})=", f"# {title}", ""]
     for part in range(3):
         lines += [_paragraph(rng, part), ""]
         eq = f"eq_{chapter}_{section}_{part}"
