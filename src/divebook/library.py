@@ -52,14 +52,17 @@ def imported_library_files(sources: list[str], config: Config, tab: str) -> list
     return sorted(set(files))
 
 
-def reverse_alias_rules(text: str) -> tuple[list[tuple[re.Pattern[str], str, int]], list[tuple[int, str]]]:
+ReverseRule = tuple[re.Pattern[str], str, int]
+
+
+def reverse_alias_rules(text: str) -> tuple[list[ReverseRule], list[tuple[int, str]]]:
     """The usable ``pattern -> replacement`` lines of ``text`` and the problems of the others.
 
     One rule per line, exactly one ``->``; the pattern is a Python regular
     expression and the replacement may use its groups (``\\1``, ``\\g<name>``).
     Problems are (line offset within the setting, what is wrong).
     """
-    rules: list[tuple[re.Pattern[str], str, int]] = []
+    rules: list[ReverseRule] = []
     problems: list[tuple[int, str]] = []
     for offset, line in enumerate(text.split("\n")):
         line = line.strip()
@@ -74,7 +77,8 @@ def reverse_alias_rules(text: str) -> tuple[list[tuple[re.Pattern[str], str, int
         try:
             compiled = re.compile(pattern)
         except re.error as exc:
-            problems.append((offset, f"reverse_alias `{pattern}` is not a valid regular expression: {exc}"))
+            problems.append((offset, f"reverse_alias `{pattern}` is not a valid regular "
+                                     f"expression: {exc}"))
             continue
         problem = _replacement_problem(compiled, replacement)
         if problem:

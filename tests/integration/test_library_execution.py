@@ -94,7 +94,8 @@ def statuses(out: Path) -> dict[tuple[str, str], str]:
 
 
 def test_editing_a_saved_function_reruns_only_its_importers(make_book, tmp_path):
-    require(importlib.util.find_spec("divebook.execute") is not None, "the execution stage (divebook.execute)")
+    require(importlib.util.find_spec("divebook.execute") is not None,
+            "the execution stage (divebook.execute)")
     from jupyter_client.kernelspec import KernelSpecManager
 
     require("python3" in KernelSpecManager().find_kernel_specs(), "the python3 Jupyter kernel")

@@ -108,7 +108,8 @@ def test_reverse_alias_named_groups_and_order():
 
 
 def test_reverse_alias_problems():
-    _, problems = reverse_alias_rules("ok -> fine\nno arrow\na -> b -> c\n(unclosed -> x\n(a) -> \\2\nb -> \\q")
+    _, problems = reverse_alias_rules(
+        "ok -> fine\nno arrow\na -> b -> c\n(unclosed -> x\n(a) -> \\2\nb -> \\q")
     assert [offset for offset, _ in problems] == [1, 2, 3, 4, 5]
     with pytest.raises(ValueError, match="^1: "):
         parse_reverse_alias("ok -> fine\nno arrow")

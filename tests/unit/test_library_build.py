@@ -275,10 +275,12 @@ def test_bad_input_is_reported_with_file_and_line_and_the_rest_written(make_book
 
 
 def test_bad_lib_file_is_a_config_error(make_book, tmp_path):
-    book = make_book({"config.ini": "[build]\ntabs = a\n[library-a]\nlib_file = ../outside.py\n",
+    book = make_book({"config.ini": "[build]\ntabs = a\n[library-a]\nlib_file = ../outside.py\n"
+                                    "[library]\nroot_dir = d2l\n",
                       "index.md": "# X\n"})
     ctx = build(BuildOptions(book=book, out=tmp_path / "out", targets=["lib"]))
     assert [(d.file, d.line, d.code) for d in ctx.diags.errors] == [("config.ini", 4, "library-config")]
+    assert [(d.line, d.code) for d in ctx.diags.warnings] == [(6, "library-config")]
     assert not (tmp_path / "outside.py").exists()
 
 

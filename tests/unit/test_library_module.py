@@ -26,7 +26,8 @@ def top_level(parts: ModuleParts) -> list[str]:
 
 def test_note_is_added_to_an_existing_docstring():
     text = 'def f():\n    """Do f."""\n    return 1'
-    assert with_note(text, "sec_x") == 'def f():\n    """Do f.\n\n    Defined in :numref:`sec_x`"""\n    return 1'
+    assert with_note(text, "sec_x") == \
+        'def f():\n    """Do f.\n\n    Defined in :numref:`sec_x`"""\n    return 1'
 
 
 def test_note_in_a_multiline_single_quoted_and_missing_docstring():

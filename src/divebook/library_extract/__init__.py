@@ -101,9 +101,10 @@ def build_tab_library(book: Book, config: Config, tab: str, rules: LibraryRules,
     lib_top = rules.lib_name.strip().split(".")[0]
     if rules.simple_alias.strip() and lib_top and lib_top not in (
             {item.bound for item in parts.imports.names} | {d.name for d in parts.definitions}):
-        diags.warning(alias_pos(config, rules, "lib_name", 0), f"[library-{tab}] lib_name `{lib_top}` is "
-                      f"never imported by a saved block, so the simple aliases fail when the library is "
-                      f"imported; save an `import {lib_top}`", "library-alias")
+        diags.warning(alias_pos(config, rules, "lib_name", 0),
+                      f"[library-{tab}] lib_name `{lib_top}` is never imported by a saved block, so "
+                      f"the simple aliases fail when the library is imported; save an "
+                      f"`import {lib_top}`", "library-alias")
     early, late = split_by_need(aliases, {item.bound for item in parts.imports.names})
     alias_names = _names_bound(early + late)
     for definition in parts.definitions:
@@ -154,6 +155,10 @@ def render_module(header: str, parts: ModuleParts, early: list[str], late: list[
 def build_libraries(book: Book, config: Config, diags: Diagnostics) -> list[TabLibrary]:
     """Every tab's module, for the tabs whose configuration asks for one."""
     libraries = []
+    if config.library_root:
+        diags.warning(config.pos("library.root_dir"), "[library] root_dir (d2lbook's one module per "
+                      "page) is not supported and is ignored; the tabs' lib_file modules are written",
+                      "library-config")
     for tab in config.tabs:
         if tab.library is None:
             continue

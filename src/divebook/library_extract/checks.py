@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..tree import CodeCell, walk_blocks
 from . import TabLibrary, build_libraries
 from .collect import library_pages
+from .module import Definition
 
 if TYPE_CHECKING:
     from ..build import BuildContext
@@ -53,7 +54,7 @@ def _missing_twins(libraries: list[TabLibrary], ctx: "BuildContext") -> None:
             if isinstance(block, CodeCell) and block.executable:
                 tabs.update(block.tabs)
         with_code[page.source] = tabs
-    saved: dict[tuple[str, str], dict[str, object]] = {}  # (page, name) -> tab -> definition
+    saved: dict[tuple[str, str], dict[str, Definition]] = {}  # (page, name) -> tab -> definition
     for lib in libraries:
         for definition in lib.definitions:
             saved.setdefault((definition.page, definition.name), {}).setdefault(lib.tab, definition)
@@ -64,8 +65,9 @@ def _missing_twins(libraries: list[TabLibrary], ctx: "BuildContext") -> None:
             continue
         first_tab = next(lib.tab for lib in libraries if lib.tab in by_tab)
         definition = by_tab[first_tab]
-        have = ", ".join(t for t in by_tab)
-        ctx.diags.warning(definition.pos, f"`{name}` is saved for {have} but not for "  # type: ignore[attr-defined]
-                          f"{', '.join(missing)}, which also {'have' if len(missing) > 1 else 'has'} code on this page; save "
-                          f"{'their' if len(missing) > 1 else 'its'} version too, or the "
-                          f"{', '.join(missing)} library will lack `{name}`", "library-twin")
+        have, lack = ", ".join(by_tab), ", ".join(missing)
+        plural = len(missing) > 1
+        ctx.diags.warning(definition.pos, f"`{name}` is saved for {have} but not for {lack}, which "
+                          f"also {'have' if plural else 'has'} code on this page; save "
+                          f"{'their' if plural else 'its'} version too, or the {lack} library "
+                          f"will lack `{name}`", "library-twin")

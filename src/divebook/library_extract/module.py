@@ -151,7 +151,7 @@ def _flush(parts: ModuleParts, pending: list[str]) -> None:
 
 
 def is_stub(node: ast.stmt) -> bool:
-    """A function that only states its interface: docstring, then ``raise NotImplementedError``/``pass``."""
+    """A function that only states its interface: a docstring, ``raise NotImplementedError``, ``pass``."""
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     body = node.body
@@ -162,7 +162,8 @@ def is_stub(node: ast.stmt) -> bool:
     for stmt in body:
         if isinstance(stmt, ast.Pass):
             continue
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and stmt.value.value is ...:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+                and stmt.value.value is ...:
             continue
         if isinstance(stmt, ast.Raise) and stmt.exc is not None:
             exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
@@ -195,7 +196,7 @@ def _added_to(node: ast.stmt) -> str | None:
     if not (isinstance(call, ast.Call) and len(call.args) == 1 and not call.keywords):
         return None
     func = call.func
-    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
     if name != "add_to_class":
         return None
     arg = call.args[0]
