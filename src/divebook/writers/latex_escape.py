@@ -46,7 +46,7 @@ def strip_controls(text: str) -> str:
 
 def escape_text(text: str) -> str:
     """Prose: every special character printed as itself; newlines become spaces."""
-    return _PROSE_RE.sub(lambda m: _PROSE[m.group(0)], strip_controls(text))
+    return _PROSE_RE.sub(lambda m: _PROSE[m.group(0)], strip_controls(text.replace("\r", " ")))
 
 
 def escape_code(text: str) -> str:
@@ -56,29 +56,29 @@ def escape_code(text: str) -> str:
     return _CODE_BREAK.sub(r"\1\\dbbreak{}", escaped) if len(text) > 12 else escaped
 
 
-_URL_PERCENT = {"\\": "%5C", "{": "%7B", "}": "%7D", "^": "%5E", "`": "%60", " ": "%20",
-                "\n": "%0A", "\t": "%09", '"': "%22", "<": "%3C", ">": "%3E", "|": "%7C"}
-_URL_RE = re.compile(r"[\\{}^`\s\"<>|%#~]")
+#: Written as hyperref's escapes, which it turns back into the characters.
+_URL_ESCAPES = {"%": r"\%", "#": r"\#", "~": r"\~", "&": r"\&"}
+#: URL characters that are safe as they are inside ``\href`` (RFC 3986's, less the above).
+_URL_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._:/?[]@!'()*+,;=")
 
 
 def escape_url(url: str) -> str:
     """A URL for ``\\href``/``\\url``: the same address, with nothing LaTeX reads as markup.
 
-    Characters that LaTeX cannot take literally are percent-encoded (which
-    leaves the address unchanged); ``%``, ``#`` and ``~`` are written as
-    hyperref's escapes, which it turns back into the characters.
+    ``% # ~ &`` are written as hyperref's escapes; every other character that
+    LaTeX could read as markup (``\\ { } $ ^``, spaces, non-ASCII...) is
+    percent-encoded, which names the same address.  This works in running
+    text and inside captions and footnotes alike.
     """
-    def sub(m: re.Match[str]) -> str:
-        c = m.group(0)
-        if c == "%":
-            return r"\%"
-        if c == "#":
-            return r"\#"
-        if c == "~":
-            return r"\~"
-        return _URL_PERCENT.get(c, "%{:02X}".format(ord(c)) if ord(c) < 128 else c)
-
-    return _URL_RE.sub(sub, strip_controls(url))
+    out = []
+    for c in strip_controls(url).strip():
+        if c in _URL_SAFE:
+            out.append(c)
+        elif c in _URL_ESCAPES:
+            out.append(_URL_ESCAPES[c])
+        else:
+            out.append("".join(f"\\%{b:02X}" for b in c.encode("utf-8")))
+    return "".join(out)
 
 
 _LABEL_SAFE = re.compile(r"[^A-Za-z0-9.:/-]")
@@ -93,7 +93,3 @@ def label_key(*parts: str) -> str:
     joined = "|".join(parts)
     return "db:" + _LABEL_SAFE.sub(lambda m: f"+{ord(m.group(0)):x}+", joined)
 
-
-def escape_verbatim_line(text: str) -> str:
-    """A line for an ``alltt``-free verbatim context: tabs expanded, controls dropped."""
-    return strip_controls(text.expandtabs(4))

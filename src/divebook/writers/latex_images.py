@@ -38,8 +38,12 @@ class PdfImage:
 
 def png_size(data: bytes) -> tuple[int, int] | str:
     """(width, height) of a complete PNG, or what is wrong with it."""
-    if len(data) < 33 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
         return "not a PNG file"
+    if len(data) < 45:  # signature, header chunk, end chunk
+        return "the PNG file is truncated"
+    if data[12:16] != b"IHDR":
+        return "the PNG header is damaged"
     length = struct.unpack(">I", data[8:12])[0]
     if length != 13 or zlib.crc32(data[12:29]) != struct.unpack(">I", data[29:33])[0]:
         return "the PNG header is damaged"

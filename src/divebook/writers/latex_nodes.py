@@ -22,7 +22,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostics
 from ..i18n import ref_text
@@ -496,8 +496,9 @@ class LatexRenderer:
             return f"\\hyperref[{key}]{{{content}}}" if key in self.site.keys else content
         if not parts.scheme:
             return content  # a file next to the page: nothing to open from paper
-        if plain_text(link.children).strip() == link.url.strip():
-            content = f"\\dburl{{{escape_code(link.url)}}}"
+        shown = plain_text(link.children).strip()
+        if shown in (link.url.strip(), unquote(link.url).strip()):  # an autolink: <https://...>
+            content = f"\\dburl{{{escape_code(shown)}}}"
         return f"\\href{{{escape_url(link.url)}}}{{{content}}}"
 
     def footnote_ref(self, f: FootnoteRef, mode: str) -> str:
