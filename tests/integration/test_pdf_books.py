@@ -1,0 +1,299 @@
+"""Real PDFs from small books: xelatex through latexmk, read back with poppler.
+
+Korean text keeps its word spaces in the text layer, numbered references
+match the website's, the PDF of another tab has that tab's code, LaTeX
+errors are reported at the Markdown line, and random prose always compiles.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+from divebook.cli import main
+from divebook.diagnostics import Diagnostics
+from divebook.tree import (
+    Code, CodeCell, Figure, Heading, Link, Output, Paragraph, Table, TableCell, Text, walk_blocks,
+)
+from divebook.writers.latex import write_pdf
+from tests.conftest import REPO, require_tool, write_book
+from tests.unit.test_latex_images import make_png
+
+pytestmark = pytest.mark.tex
+
+
+@pytest.fixture(autouse=True)
+def tex_tools():
+    for tool in ("xelatex", "latexmk", "pdftotext", "pdftoppm", "rsvg-convert"):
+        require_tool(tool)
+
+
+SVG_PLOT = ("<svg xmlns='http://www.w3.org/2000/svg' width='120' height='80'>"
+            "<rect width='120' height='80' fill='white'/><path d='M0 80 L120 0' stroke='black'/></svg>")
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def ink(pdf: Path, page: int, work: Path) -> float:
+    """The share of dark pixels on one page, rendered by pdftoppm (grey, 30 dpi)."""
+    stem = work / f"ink-{page}"
+    subprocess.run(["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), str(pdf),
+                    str(stem)], check=True)
+    (pgm,) = work.glob(f"ink-{page}*.pgm")
+    data = pgm.read_bytes()
+    header = data.split(b"\n", 3)  # P5, width height, maxval, pixels
+    width, height = map(int, header[1].split())
+    pixels = data[-width * height:]
+    return sum(1 for b in pixels if b < 128) / len(pixels)
+
+
+KOREAN = {
+    "config.ini": """
+        [project]
+        name = hangul
+        title = 한국어 책
+        author = 홍길동
+        lang = ko
+
+        [build]
+        tabs = pytorch, mxnet
+    """,
+    "index.md": """
+        # 한국어 책
+
+        ```toc
+        :numbered:
+
+        ch/index
+        ```
+    """,
+    "ch/index.md": """
+        # 기초
+        :label:`chap_basics`
+
+        ```toc
+        line
+        ```
+    """,
+    "ch/line.md": """
+        # 직선
+        :label:`sec_line`
+
+        불과 몇 년 전만 해도 딥러닝은 낯선 분야였습니다.
+
+        직선은 기울기와 절편으로 정해집니다.
+
+        $$y = w x + b$$
+        :eqlabel:`eq_line`
+
+        ![직선의 그림](../img/line.svg)
+        :width:`240px`
+        :label:`fig_line`
+
+        : 데이터 표
+        :label:`tab_data`
+
+        | x | y |
+        |---|---|
+        | 0 | 1 |
+
+        :numref:`fig_line`과 :numref:`tab_data`를 보세요.
+
+        식 :eqref:`eq_line`을 다시 봅니다.
+
+        앞의 :numref:`sec_line`을 참고하세요.
+
+        ```{.python .input}
+        #@tab pytorch
+        x = "파이토치 코드"
+        ```
+
+        ```{.python .input}
+        #@tab mxnet
+        x = "엠엑스넷 코드"
+        ```
+    """,
+}
+
+
+def test_korean_text_keeps_its_spaces_and_references_read_in_korean(make_book, tmp_path):
+    root = make_book({**KOREAN, "img/line.svg": SVG_PLOT})
+    status = main(["build", "pdf", "--no-eval", "-C", str(root), "-q"])
+    report = json.loads((root / "_build" / "report.json").read_text())
+    assert status == 0, report["errors"] + report["warnings"]
+    pdf = root / "_build" / "pdf" / "hangul.pdf"
+    text = one_line(pdf_text(pdf))
+    assert "불과 몇 년 전만 해도 딥러닝은 낯선 분야였습니다." in text
+    assert "직선은 기울기와 절편으로 정해집니다." in text
+    assert "그림 1.1.1과 표 1.1.1를 보세요." in text
+    assert "식 (1.1.1)을 다시 봅니다." in text
+    assert "앞의 1.1절을 참고하세요." in text
+    assert "그림 1.1.1 직선의 그림" in text and "표 1.1.1 데이터 표" in text
+    assert "파이토치 코드" in text and "엠엑스넷" not in text
+    assert "목차" in text
+    pages = int(re.search(r"Pages:\s+(\d+)",
+                          subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                         text=True).stdout).group(1))
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
+    pngs = sorted(tmp_path.glob("page-*.png"))
+    assert len(pngs) == pages
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    assert ink(pdf, pages, tmp_path) > 0.001  # the last page (the chapter) has text and a figure
+
+
+def test_the_starter_book_and_its_mxnet_pdf(tmp_path):
+    book = tmp_path / "starter"
+    shutil.copytree(REPO / "starter", book, ignore=shutil.ignore_patterns("_build", ".divebook"))
+    assert main(["build", "pdf", "--no-eval", "-C", str(book), "-q"]) == 0
+    assert main(["build", "pdf", "--no-eval", "-C", str(book), "--tab", "mxnet", "-q"]) == 0
+    out = book / "_build" / "pdf"
+    default = one_line(pdf_text(out / "divebook-starter.pdf"))
+    mxnet = one_line(pdf_text(out / "divebook-starter-mxnet.pdf"))
+    for text in (default, mxnet):
+        assert "Fig. 1.1.1 shows the line" in text
+        assert "Legendre (1805)" in text and "(Legendre, 1805; Gauss, 1809)" in text
+        assert "line of Section 1.1" in text and "points of Table 1.2.1" in text
+        assert "derivatives of (1.2.1)" in text and "Compare with (1.1.1)" in text
+        assert "Fig. 1.1.1 The line" in text and "Table 1.2.1 Data used in this section" in text
+        assert "Gauss, 1809. Carl Friedrich Gauss." in text
+    assert "import torch" in default and "mxnet" not in default.split("1 Basics")[-1]
+    assert "from mxnet import np" in mxnet and "import torch" not in mxnet
+    for name in ("divebook-starter.tex", "divebook-starter.log", "divebook-starter-mxnet.tex"):
+        assert (out / name).is_file()
+    # Nothing changed: LaTeX does not run again, and the PDF stays as it is.
+    before = (out / "divebook-starter.pdf").stat().st_mtime_ns
+    assert main(["build", "pdf", "--no-eval", "-C", str(book), "-q"]) == 0
+    report = json.loads((book / "_build" / "report.json").read_text())
+    assert report["pdf"]["pytorch"]["latex_ran"] is False
+    assert (out / "divebook-starter.pdf").stat().st_mtime_ns == before
+
+
+BAD = {
+    "index.md": """
+        # Bad
+
+        ```toc
+        :numbered:
+
+        a
+        ```
+    """,
+    "a.md": """
+        # A
+
+        Prose line one
+        and $\\foo x$ on line four.
+
+        $$
+        x = \\frac{1}{2
+        $$
+
+        $$
+        y = \\undefinedmacro{z}
+        $$
+
+        ![missing](img/nope.png)
+
+        ![broken](img/broken.png)
+
+        After the errors, the rest is printed.
+    """,
+    "img/broken.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR",
+}
+
+
+def test_latex_errors_point_at_the_markdown_and_the_rest_is_printed(make_book):
+    root = make_book(BAD)
+    status = main(["build", "pdf", "--no-eval", "-C", str(root), "-q"])
+    report = json.loads((root / "_build" / "report.json").read_text())
+    assert status == 1
+    errors = {(e["file"], e["line"], e["code"]) for e in report["errors"]}
+    assert errors == {("a.md", 4, "latex"), ("a.md", 6, "math"), ("a.md", 10, "latex")}
+    messages = " ".join(e["message"] for e in report["errors"])
+    assert "`\\foo`" in messages and "`\\undefinedmacro`" in messages
+    assert len(messages) < 1500  # short messages, not the LaTeX log
+    warnings = {(w["file"], w["line"], w["code"]) for w in report["warnings"]}
+    assert ("a.md", 14, "missing-image") in warnings and ("a.md", 16, "pdf-image") in warnings
+    out = root / "_build" / "pdf"
+    assert (out / "book.log").is_file() and (out / "book.tex").is_file()
+    text = one_line(pdf_text(out / "book.pdf"))
+    assert "After the errors, the rest is printed." in text
+    assert "img/nope.png" in text  # the placeholder names the image
+
+
+def resolved(root: Path):
+    ctx = prepare(BuildOptions(book=root, out=root / "_build"))
+    read_stage(ctx)
+    transform_stage(ctx)
+    return ctx
+
+
+def test_outputs_of_executed_cells_are_printed(make_book):
+    root = make_book({
+        "index.md": "# O\n\n```toc\n:numbered:\n\na\n```\n",
+        "a.md": "# A\n\n```{.python .input}\nprint('hi')\n```\n",
+    })
+    ctx = resolved(root)
+    cell = next(b for b in walk_blocks(ctx.book.pages["a.md"].blocks) if isinstance(b, CodeCell))
+    cell.outputs = [
+        Output("stream", name="stdout", text="epoch 1, loss 0.250 {100%}\n"),
+        Output("display_data", data={"image/svg+xml": SVG_PLOT, "text/plain": "<Figure>"}),
+        Output("display_data", data={"image/png": base64.b64encode(make_png(30, 20)).decode()}),
+        Output("error", ename="KeyError", evalue="'x'", traceback=["KeyError: 'x'"]),
+    ]
+    diags = Diagnostics()
+    result = write_pdf(ctx.book, ctx.config, ctx.config.default_tab, root / "_build" / "pdf",
+                       ctx.store, diags)
+    assert diags.errors == [] and result.pdf is not None
+    text = one_line(pdf_text(result.pdf))
+    assert "epoch 1, loss 0.250 {100%}" in text and "KeyError: 'x'" in text
+    tex = (root / "_build" / "pdf" / "book.tex").read_text()
+    assert tex.split(r"\begin{document}")[1].count(r"\dboutputimage{") == 2
+    # the SVG plot was converted once and is in the cache for the next build
+    assert any((root / "_build" / ".cache" / "svg2pdf").rglob("*"))
+
+
+_PROSE = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_PROSE, min_size=7, max_size=7))
+def test_random_prose_always_compiles(tmp_path_factory, texts):
+    root = write_book(tmp_path_factory.mktemp("random"), {
+        "index.md": "# R\n\n```toc\n:numbered:\n\na\n```\n",
+        "a.md": "# A\n\nWords.\n\n![cap](x.png)\n\n| h |\n|---|\n| c |\n\n```python\ncode\n```\n",
+        "x.png": make_png(),
+    })
+    ctx = resolved(root)
+    blocks = ctx.book.pages["a.md"].blocks
+    heading = next(b for b in blocks if isinstance(b, Heading))
+    heading.children = [Text(texts[0])]
+    paragraph = next(b for b in blocks if isinstance(b, Paragraph))
+    paragraph.children = [Text(texts[1]), Code(texts[2]),
+                          Link(f"https://example.com/{texts[3]}", [Text(texts[4])])]
+    next(b for b in blocks if isinstance(b, Figure)).caption = [Text(texts[5])]
+    next(b for b in blocks if isinstance(b, Table)).body = [[TableCell([Text(texts[6])])]]
+    next(b for b in blocks if isinstance(b, CodeCell)).source = texts[2] + "\n" + texts[6]
+    diags = Diagnostics()
+    result = write_pdf(ctx.book, ctx.config, ctx.config.default_tab, root / "_build" / "pdf",
+                       None, diags)
+    latex_errors = [d for d in diags.errors if d.code in ("latex", "latex-timeout")]
+    assert not latex_errors and result.pdf is not None, (texts, [str(d) for d in diags.items])
+    # glyphs no font has are warnings, never errors
+    assert all(d.code == "missing-glyph" for d in diags.warnings), [str(d) for d in diags.warnings]
