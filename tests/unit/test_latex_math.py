@@ -53,3 +53,11 @@ def test_labels_tags_comments_and_blank_lines_are_removed_from_display_math():
 
 def test_unicode_in_math_becomes_commands():
     assert prepare_math("α × β ≤ ∞", display=False).tex == r"\alpha  \times  \beta  \leq  \infty "
+
+
+def test_line_breaks_outside_environments_become_lines_as_on_the_website():
+    assert prepare_math("a=1,\\\\ b=2", display=True).tex == \
+        "\\begin{gathered}\na=1,\\\\ b=2\n\\end{gathered}"
+    assert prepare_math("a&=1\\\\ b&=2", display=True).tex.startswith("\\begin{aligned}")
+    matrix = "\\begin{bmatrix}1\\\\2\\end{bmatrix}"
+    assert prepare_math(matrix, display=True).tex == matrix

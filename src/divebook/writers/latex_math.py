@@ -110,6 +110,30 @@ def check_math(latex: str) -> str | None:
     return brace_problem(source) or environment_problem(source)
 
 
+_INNERMOST_ENV = re.compile(r"\\begin\s*\{([^{}]*)\}(?:(?!\\begin\s*\{).)*?\\end\s*\{\1\}", re.S)
+
+
+def _top_level(latex: str) -> str:
+    """``latex`` with every environment's content removed (what is outside them)."""
+    previous = None
+    while previous != latex:
+        previous, latex = latex, _INNERMOST_ENV.sub("", latex)
+    return latex
+
+
+def _wrap_lines(latex: str) -> str:
+    """Display math with ``\\\\`` outside any environment: lines, as MathJax shows them.
+
+    In an ``equation`` LaTeX ignores such line breaks, so the lines become a
+    ``gathered`` (or ``aligned``, when they use ``&``) block.
+    """
+    outside = _top_level(latex)
+    if "\\\\" not in outside:
+        return latex
+    inner = "aligned" if "&" in outside.replace("\\&", "") else "gathered"
+    return f"\\begin{{{inner}}}\n{latex}\n\\end{{{inner}}}"
+
+
 def prepare_math(latex: str, display: bool) -> PreparedMath:
     """The LaTeX to put between ``$..$`` (inline) or inside an equation (display)."""
     source = strip_comments(strip_controls(latex)).strip()
@@ -126,5 +150,6 @@ def prepare_math(latex: str, display: bool) -> PreparedMath:
                       else body.strip())
         # The writer sets the label and number; a paragraph break ends display math.
         source = _TAG.sub("", _LABEL.sub("", source))
+        source = _wrap_lines(source)
     # A blank line is a paragraph break, which ends math mode in LaTeX.
     return PreparedMath(_BLANK_LINES.sub("", source))

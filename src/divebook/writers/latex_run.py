@@ -23,7 +23,7 @@ from pathlib import Path
 
 #: Packages Debian needs for the PDF (the README and error messages name them).
 APT_PACKAGES = ("texlive-xetex latexmk texlive-latex-extra texlive-lang-korean texlive-lang-cjk "
-                "fonts-noto-cjk librsvg2-bin")
+                "fonts-noto-cjk fonts-dejavu-core librsvg2-bin")
 INSTALL_HINT = f"sudo apt-get install {APT_PACKAGES}"
 
 _PROBLEM = re.compile(r"^(?P<file>[^\s:][^:]*?\.[A-Za-z]+):(?P<line>\d+): (?P<msg>.*)$")
