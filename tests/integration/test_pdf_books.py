@@ -22,9 +22,11 @@ from divebook.build import BuildOptions, prepare, read_stage, transform_stage
 from divebook.cli import main
 from divebook.diagnostics import Diagnostics
 from divebook.tree import (
-    Code, CodeCell, Figure, Heading, Link, Output, Paragraph, Table, TableCell, Text, walk_blocks,
+    Code, CodeCell, Figure, Heading, Link, Output, Paragraph, Ref, Table, TableCell, Text,
+    walk_blocks,
 )
 from divebook.writers.latex import write_pdf
+from divebook.writers.latex_run import needs_rerun
 from tests.conftest import REPO, require_tool, write_book
 from tests.unit.test_latex_images import make_png
 
@@ -229,12 +231,15 @@ def test_latex_errors_point_at_the_markdown_and_the_rest_is_printed(make_book):
     assert "`\\foo`" in messages and "`\\undefinedmacro`" in messages
     assert len(messages) < 1500  # short messages, not the LaTeX log
     warnings = {(w["file"], w["line"], w["code"]) for w in report["warnings"]}
-    assert ("a.md", 14, "missing-image") in warnings and ("a.md", 16, "pdf-image") in warnings
+    assert warnings == {("a.md", 14, "missing-image"), ("a.md", 16, "pdf-image")}
     out = root / "_build" / "pdf"
     assert (out / "book.log").is_file() and (out / "book.tex").is_file()
     text = one_line(pdf_text(out / "book.pdf"))
     assert "After the errors, the rest is printed." in text
     assert "img/nope.png" in text  # the placeholder names the image
+    # LaTeX ran until the contents and the links were complete, errors and all
+    assert re.search(r"Contents 1 A \d+", text)
+    assert not needs_rerun((out / "book.log").read_text())
 
 
 def resolved(root: Path):
@@ -273,7 +278,7 @@ _PROSE = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_si
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(_PROSE, min_size=7, max_size=7))
+@given(st.lists(_PROSE, min_size=8, max_size=8))
 def test_random_prose_always_compiles(tmp_path_factory, texts):
     root = write_book(tmp_path_factory.mktemp("random"), {
         "index.md": "# R\n\n```toc\n:numbered:\n\na\n```\n",
@@ -285,9 +290,12 @@ def test_random_prose_always_compiles(tmp_path_factory, texts):
     heading = next(b for b in blocks if isinstance(b, Heading))
     heading.children = [Text(texts[0])]
     paragraph = next(b for b in blocks if isinstance(b, Paragraph))
+    figure = next(b for b in blocks if isinstance(b, Figure))
+    figure.caption, figure.anchor = [Text(texts[5])], texts[7]  # any label the book may use
     paragraph.children = [Text(texts[1]), Code(texts[2]),
-                          Link(f"https://example.com/{texts[3]}", [Text(texts[4])])]
-    next(b for b in blocks if isinstance(b, Figure)).caption = [Text(texts[5])]
+                          Link(f"https://example.com/{texts[3]}", [Text(texts[4])]),
+                          Ref("numref", texts[7], figure.pos, resolved=True, label_kind="figure",
+                              number=figure.number, page="a.md", anchor=texts[7])]
     next(b for b in blocks if isinstance(b, Table)).body = [[TableCell([Text(texts[6])])]]
     next(b for b in blocks if isinstance(b, CodeCell)).source = texts[2] + "\n" + texts[6]
     diags = Diagnostics()
@@ -295,5 +303,7 @@ def test_random_prose_always_compiles(tmp_path_factory, texts):
                        None, diags)
     latex_errors = [d for d in diags.errors if d.code in ("latex", "latex-timeout")]
     assert not latex_errors and result.pdf is not None, (texts, [str(d) for d in diags.items])
+    tex = (root / "_build" / "pdf" / "book.tex").read_text()
+    assert "\\hyperref[" in tex  # the reference found its (randomly named) label
     # glyphs no font has are warnings, never errors
     assert all(d.code == "missing-glyph" for d in diags.warnings), [str(d) for d in diags.warnings]

@@ -41,7 +41,7 @@ def test_prose_keeps_ordinary_text_and_unicode():
 
 def test_newlines_and_control_characters_cannot_end_a_line_or_run_a_command():
     assert escape_text("a\nb\tc\rd") == "a b c d"
-    assert escape_text("a\x00b\x1bc\x0cd\x7f") == "abcd"
+    assert escape_text("a\x00b\x1bc\x0cd\x7f\x85\x9f") == "abcd"
     assert strip_controls("x\ty\nz\x08") == "x\ty\nz"
 
 

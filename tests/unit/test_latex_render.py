@@ -321,3 +321,15 @@ def test_only_directives_follow_sphinx_tags():
     assert only_applies("latex") and only_applies("not html") and only_applies("")
     assert not only_applies("html") and only_applies("html or latex")
     assert not only_applies("__import__('os')")
+
+
+def test_images_no_kept_tex_includes_are_removed(tmp_path):
+    from divebook.writers.latex import prune_images
+
+    (tmp_path / "img").mkdir()
+    for name in ("aa.png", "bb.pdf", "cc.png"):
+        (tmp_path / "img" / name).write_bytes(b"x")
+    (tmp_path / "book.tex").write_text(r"\dbimage[width=1bp]{img/aa.png}")
+    (tmp_path / "book-mxnet.tex").write_text(r"\includegraphics{img/bb.pdf}")
+    prune_images(tmp_path)
+    assert sorted(p.name for p in (tmp_path / "img").iterdir()) == ["aa.png", "bb.pdf"]

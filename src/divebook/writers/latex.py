@@ -382,6 +382,19 @@ def write_pdf(book: Book, config: Config, tab: str, out: Path, store: Store | No
         shutil.rmtree(work, ignore_errors=True)
 
 
+def prune_images(out: Path) -> None:
+    """Remove images in ``out/img`` that no kept ``.tex`` includes any more."""
+    folder = out / "img"
+    if not folder.is_dir():
+        return
+    used: set[str] = set()
+    for tex in out.glob("*.tex"):
+        used.update(re.findall(r"\{img/([0-9a-f]+\.\w+)\}", tex.read_text(encoding="utf-8", errors="replace")))
+    for image in folder.iterdir():
+        if image.is_file() and image.name not in used:
+            image.unlink()
+
+
 def _read_state(path: Path) -> dict:
     try:
         return json.loads(path.read_text())
@@ -410,6 +423,7 @@ def write_pdf_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined]
             files[tab] = result.pdf.name
         summary[tab] = {"pdf": result.pdf.name if result.pdf else None, "pages": result.pages,
                         "seconds": round(result.seconds, 3), "latex_ran": result.latex_ran}
+    prune_images(out)
     ctx.outputs["pdf"] = written
     ctx.extra["pdf"] = summary
     if files:

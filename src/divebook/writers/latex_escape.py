@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _PROSE = {
     "\\": r"\textbackslash{}",
@@ -40,7 +40,7 @@ _CODE_BREAK = re.compile(r"([._/,(=])")
 
 
 def strip_controls(text: str) -> str:
-    """``text`` without control characters other than tab and newline."""
+    """``text`` without control characters (C0, DEL and C1) other than tab and newline."""
     return _CONTROL.sub("", text)
 
 

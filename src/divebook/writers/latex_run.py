@@ -111,8 +111,9 @@ def tex_available() -> str | None:
 
 _RERUN = re.compile(r"Rerun to get|Label\(s\) may have changed|There were undefined references|"
                     r"^No file \S+\.(toc|aux)", re.M)
-#: latexmk runs at most this many times (it stops after a pass with an error, so a
-#: book with one mistake still needs its table of contents and references resolved).
+#: latexmk runs at most this many times: after a pass with an error it stops, and
+#: thinks the PDF up to date, so a book with one mistake is run again with ``-g``
+#: (one more pass each) until its table of contents and references are resolved.
 MAX_LATEXMK_RUNS = 4
 
 
@@ -149,8 +150,9 @@ def run_latexmk(work: Path, tex_name: str, timeout: float) -> RunResult:
     outputs: list[str] = []
     timed_out = False
     returncode = 0
-    for _ in range(MAX_LATEXMK_RUNS):
-        proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE,
+    for attempt in range(MAX_LATEXMK_RUNS):
+        again = ["-g"] if attempt else []
+        proc = subprocess.Popen(cmd[:1] + again + cmd[1:], cwd=work, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
         try:
