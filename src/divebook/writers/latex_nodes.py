@@ -465,6 +465,8 @@ class LatexRenderer:
         key = page_key(r.page or "", r.anchor or "")
         if mode == "toc" or key not in self.site.keys:
             return escape_text(text)
+        if r.kind == "eqref" and r.label_kind == "equation" and r.number:
+            return f"\\eqref{{{key}}}"  # "(3.1.2)": the \\tag the equation carries
         return f"\\hyperref[{key}]{{{escape_text(text)}}}"
 
     def cite(self, c: Cite, mode: str) -> str:
