@@ -307,3 +307,36 @@ def test_random_prose_always_compiles(tmp_path_factory, texts):
     assert "\\hyperref[" in tex  # the reference found its (randomly named) label
     # glyphs no font has are warnings, never errors
     assert all(d.code == "missing-glyph" for d in diags.warnings), [str(d) for d in diags.warnings]
+
+
+def test_footnotes_in_headings_captions_and_tables_are_numbered_in_reading_order(make_book):
+    root = make_book({
+        "index.md": "# F\n\n```toc\n:numbered:\n\na\n```\n",
+        "a.md": """
+            # A heading with a note[^h]
+
+            Text with a note[^p].
+
+            ![Caption with a note[^c]](x.svg)
+
+            : Table caption[^t]
+
+            | a[^u] | b |
+            |---|---|
+            | 1 | 2 |
+
+            [^h]: Heading note.
+            [^p]: Paragraph note with $x^2$ and a [link](https://example.com/?a=1&b=2#c).
+            [^c]: Caption note.
+            [^t]: Table note.
+            [^u]: Cell note.
+        """,
+        "x.svg": SVG_PLOT,
+    })
+    assert main(["build", "pdf", "--no-eval", "-C", str(root), "-q"]) == 0
+    text = one_line(pdf_text(root / "_build" / "pdf" / "book.pdf"))
+    assert "A heading with a note1" in text and "Text with a note2" in text
+    assert "Caption with a note3" in text and "Table caption4" in text and "a5" in text
+    for n, note in enumerate(["Heading note.", "Paragraph note with x2 and a link.",
+                              "Caption note.", "Table note.", "Cell note."], 1):
+        assert f"{n} {note}" in text

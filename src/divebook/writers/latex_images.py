@@ -112,16 +112,6 @@ class SvgConverter:
         self.store = store
         self.rsvg = shutil.which("rsvg-convert")
 
-    @property
-    def available(self) -> bool:
-        if self.rsvg:
-            return True
-        try:
-            import cairosvg  # noqa: F401
-        except ImportError:
-            return False
-        return True
-
     def convert(self, svg: bytes, source: Path | None = None) -> bytes | str:
         """PDF bytes, or why the SVG could not be converted.
 

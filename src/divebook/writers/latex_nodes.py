@@ -353,6 +353,7 @@ class LatexRenderer:
         return f"\\phantomsection{label}\n" if label else ""
 
     def table(self, t: Table) -> str:
+        caption = self._caption("table", t.number, t.caption, t.anchor)  # first: notes in order
         rows = [[self.inlines(c.children, "moving") for c in row] for row in t.head + t.body]
         columns = max((len(r) for r in rows), default=0)
         if not columns:
@@ -368,7 +369,6 @@ class LatexRenderer:
         body = rows[len(t.head):]
         lines = ["\\toprule\n"] + [line(r) for r in head] + (["\\midrule\n"] if head else [])
         lines += [line(r) for r in body] + ["\\bottomrule\n"]
-        caption = self._caption("table", t.number, t.caption, t.anchor)
         return (f"\\begin{{table}}[!htbp]\n\\centering\n{caption}"
                 f"\\begin{{tabulary}}{{\\linewidth}}{{{spec}}}\n{''.join(lines)}\\end{{tabulary}}\n"
                 "\\end{table}\n")
@@ -426,11 +426,16 @@ class LatexRenderer:
         return self.block(t.translation if t.translation is not None else t.original)
 
     def _flush_notes(self) -> str:
-        """Footnote texts for the marks made inside a caption or a table."""
+        """Footnote texts for the marks made inside a caption, a heading or a table.
+
+        The marks there do not step the counter (tabulary and caption typeset
+        their content more than once); each names its offset from the counter,
+        and the counter moves on here, once.
+        """
         notes, self.pending_notes = self.pending_notes, []
-        out = [f"\\addtocounter{{footnote}}{{-{len(notes)}}}"]
-        out += [f"\\stepcounter{{footnote}}\\footnotetext{{{n}}}" for n in notes]
-        return "".join(out) + "\n"
+        out = [f"\\footnotetext[\\numexpr\\value{{footnote}}+{k}\\relax]{{{n}}}"
+               for k, n in enumerate(notes, 1)]
+        return "".join(out) + f"\\addtocounter{{footnote}}{{{len(notes)}}}\n"
 
     # ---------------------------------------------------------------- inlines
 
@@ -510,7 +515,7 @@ class LatexRenderer:
         text = self._footnote_text(definition) if definition else escape_text(f"[{f.label}]")
         if mode == "moving":
             self.pending_notes.append(text)
-            return "\\protect\\footnotemark{}"
+            return f"\\dbnotemark{{{len(self.pending_notes)}}}"
         return f"\\footnote{{{text}}}"
 
     def _footnote_text(self, f: FootnoteDef) -> str:
