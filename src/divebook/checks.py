@@ -20,7 +20,14 @@ def check_rendering(ctx: BuildContext) -> None:
     write_html(ctx.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, dry_run=True)
 
 
-CHECKS: list[Callable[[BuildContext], None]] = [check_rendering]
+def check_translation(ctx: BuildContext) -> None:
+    """A translated book: the translation status goes into report.json too."""
+    from .translation_report import record_translation_status
+
+    record_translation_status(ctx)
+
+
+CHECKS: list[Callable[[BuildContext], None]] = [check_rendering, check_translation]
 
 
 def run_checks(ctx: BuildContext) -> None:

@@ -317,6 +317,11 @@ class _Pairer:
             while m < n and items[m].side == TRANSLATION:
                 m += 1
             translations = [it.block for it in items[k:m]]
+            repeated = m + len(between) <= n and all(
+                items[m + x].side == NEUTRAL and _same_content(items[m + x].block, shared)
+                for x, shared in enumerate(between))
+            if between and not repeated and not all(isinstance(b, MathBlock) for b in between):
+                translations = []  # code or a list in between: the translation is not this one's
             if not translations:
                 for block in originals:
                     out.append(self._untranslated(block))
@@ -329,13 +334,7 @@ class _Pairer:
                 (p for p in reversed(pairs) if isinstance(p, Translated) and p.original is not None), None)
             out.extend(between)
             # The same code or equation written again after the translation is dropped.
-            after = m
-            for shared in between:
-                if after < n and items[after].side == NEUTRAL and _same_content(items[after].block, shared):
-                    after += 1
-                else:
-                    break
-            i = after
+            i = m + len(between) if repeated and between else m
         return out
 
     def _match(self, originals: list[Block], translations: list[Block], lists: bool) -> list[Block]:
