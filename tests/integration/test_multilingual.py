@@ -10,6 +10,7 @@ import json
 import posixpath
 import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -402,12 +403,13 @@ def test_a_one_language_book_has_no_switcher(make_book, tmp_path):
 
 def test_relative_links_between_views(paired_book, tmp_path):
     """Links between pages stay inside their language."""
-    write_book(paired_book, {"chapter/intro_origin.md": PAIRED["chapter/intro_origin.md"] +
+    write_book(paired_book, {"chapter/intro_origin.md": textwrap.dedent(PAIRED["chapter/intro_origin.md"]) +
                              "\nBack to [the start](../index.md).\n",
-                             "chapter/intro.md": PAIRED["chapter/intro.md"] +
+                             "chapter/intro.md": textwrap.dedent(PAIRED["chapter/intro.md"]) +
                              "\n[처음](../index.md)으로 돌아가기.\n"})
     out = tmp_path / "out"
-    main(["build", "--no-eval", "-C", str(paired_book), "--out", str(out), "-q"])
+    assert main(["build", "--no-eval", "-C", str(paired_book), "--out", str(out), "-q"]) == 0
+    assert "<h1" in (out / "html" / "en" / "chapter" / "intro.html").read_text()
     for page, expected in [("chapter/intro.html", "index.html"), ("en/chapter/intro.html", "en/index.html"),
                            ("bilingual/chapter/intro.html", "bilingual/index.html")]:
         path = out / "html" / page

@@ -506,6 +506,10 @@ def _signature(block: Block, coarse: bool) -> tuple:
         return ("heading",)
     if isinstance(block, Toc):
         return ("toc", tuple(e.text for e in block.entries))
+    if isinstance(block, Paragraph) and not coarse:
+        # What a translation keeps (code, math, references, links) tells paragraphs apart.
+        facts = _facts(block)
+        return ("paragraph",) + tuple(sorted((k, x) for k, c in facts.items() for x in c.elements()))
     return (_kind(block),)
 
 
