@@ -426,3 +426,18 @@ def test_the_real_preface_pairs_every_translated_paragraph(corpus):
         elif not in_fence and re.match(r"#{1,6} ", source_line):
             heading_lines.append(number)
     assert [b.pos.line for b in walk_blocks(blocks) if isinstance(b, Heading)] == heading_lines
+
+
+def test_a_book_says_which_language_is_the_original(tmp_path):
+    from divebook.config import load_config
+    from divebook.reader.bilingual import book_languages
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "divebook.toml").write_text('[project]\nlang = "ko"\n\n[translation]\norigin_lang = "en"\n')
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "config.ini").write_text("[project]\nlang = zh\n\n[translation]\norigin_lang = en\n")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "config.ini").write_text("[project]\nlang = en\n\n[translation]\norigin_lang = en\n")
+    assert book_languages(load_config(tmp_path / "a", Diagnostics())) == LanguagePair("en", "ko")
+    assert book_languages(load_config(tmp_path / "b", Diagnostics())) == LanguagePair("en", "zh")
+    assert book_languages(load_config(tmp_path / "c", Diagnostics())) is None

@@ -245,9 +245,9 @@ class _Pairer:
                 # Same script for both languages and nothing decides: alternate.
                 side = TRANSLATION if previous is not None and previous.side == ORIGIN else ORIGIN
             elif side == ORIGIN and previous is not None and previous.side == ORIGIN \
-                    and _kind(previous.block) == _kind(block) and _text_key(previous.block) \
-                    and _text_key(previous.block) == _text_key(block):
-                side = TRANSLATION  # the translator kept the words of the original (a name)
+                    and isinstance(block, Heading) and isinstance(previous.block, Heading) \
+                    and _text_key(previous.block) and _text_key(previous.block) == _text_key(block):
+                side = TRANSLATION  # the translator kept the heading as it was (a name)
             item = _Item(block, side)
             items.append(item)
             if side in (ORIGIN, TRANSLATION):

@@ -122,9 +122,9 @@ def _original_side(block: Block, translated: bool) -> Block:
     When the translation beside it carries the same anchors, the original's
     get a prefix so that ids stay unique; an untranslated block keeps them.
     """
-    block = copy.deepcopy(block)
     if not translated:
         return block
+    block = copy.deepcopy(block)
     for b in walk_blocks([block]):
         if isinstance(b, (Heading, Figure, Table, MathBlock)) and b.anchor:
             b.anchor = ORIGINAL_ANCHOR + b.anchor
