@@ -21,10 +21,10 @@ def check_rendering(ctx: BuildContext) -> None:
 
 
 def check_translation(ctx: BuildContext) -> None:
-    """A translated book: the translation status goes into report.json too."""
-    from .translation_report import record_translation_status
+    """A translated book: its other language rendered too, the status into report.json."""
+    from .translation_report import check_translated_book
 
-    record_translation_status(ctx)
+    check_translated_book(ctx)
 
 
 CHECKS: list[Callable[[BuildContext], None]] = [check_rendering, check_translation]

@@ -55,8 +55,24 @@ def print_translation_status(console: Console, status: dict) -> None:
                       "found (nothing is marked stale).[/yellow]", highlight=False)
 
 
+def check_translated_book(ctx: "BuildContext") -> None:
+    """A check for translated books: render the other language too, keep the status.
+
+    ``check_rendering`` renders ``ctx.book`` (one language); the original's
+    blocks that are translated only show in the other view.
+    """
+    from .transforms.languages import ORIGINAL, TRANSLATION
+    from .writers.html import write_html
+
+    for view in ctx.views[1:]:
+        if view.kind in (ORIGINAL, TRANSLATION):
+            write_html(view.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, dry_run=True,
+                       view=view)
+    record_translation_status(ctx)
+
+
 def record_translation_status(ctx: "BuildContext") -> None:
-    """A check: put the translation status into ``OUT/report.json`` (kept or started)."""
+    """Put the translation status into ``OUT/report.json`` (kept or started)."""
     status = ctx.extra.get("translation")
     if not isinstance(status, dict):
         return

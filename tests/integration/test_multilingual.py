@@ -416,3 +416,22 @@ def test_relative_links_between_views(paired_book, tmp_path):
         hrefs = [a.attrs["href"] for a in article(path).find_all("a") if "index.html" in a.attrs.get("href", "")]
         assert hrefs and all(posixpath.normpath(posixpath.join(posixpath.dirname(page), h)) == expected
                              for h in hrefs), (page, hrefs)
+
+
+def test_check_renders_both_languages(make_book, tmp_path):
+    """A mistake only the original's text has is found too (the translation view never shows it)."""
+    book = make_book({
+        "config.ini": "[project]\nlang = ko\n\n[translation]\norigin_lang = en\n",
+        "index.md": """
+            # Title
+
+            # 제목
+
+            The value $\\left( x$ grows.
+
+            값 $x$ 가 커집니다.
+        """,
+    })
+    assert main(["check", "-C", str(book), "--out", str(tmp_path / "c")]) == 1
+    data = json.loads((tmp_path / "c" / "check.json").read_text())
+    assert [(e["file"], e["line"], e["code"]) for e in data["errors"]] == [("index.md", 5, "math")]

@@ -441,3 +441,10 @@ def test_a_book_says_which_language_is_the_original(tmp_path):
     assert book_languages(load_config(tmp_path / "a", Diagnostics())) == LanguagePair("en", "ko")
     assert book_languages(load_config(tmp_path / "b", Diagnostics())) == LanguagePair("en", "zh")
     assert book_languages(load_config(tmp_path / "c", Diagnostics())) is None
+
+
+def test_a_block_mixing_both_languages_on_one_line_is_reported():
+    blocks, diags = read("""
+        Deep learning changed the world. 딥러닝은 세상을 바꿨습니다.
+    """)
+    assert codes(diags) == [(1, "translation-mixed"), (1, "translation-extra")]

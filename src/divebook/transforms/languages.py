@@ -245,3 +245,11 @@ def resolve_languages(ctx: "BuildContext") -> bool:
     ctx.extra["views"] = [{"lang": v.lang, "kind": v.kind, "html": v.prefix} for v in views]
     return True
 
+
+
+def language_books(ctx: "BuildContext") -> list[LanguageView]:
+    """The one-language views to write as documents (a PDF per language), default first.
+
+    A one-language book has none: writers then use ``ctx.book`` as always.
+    """
+    return [view for view in ctx.views if view.kind != SIDE_BY_SIDE]
