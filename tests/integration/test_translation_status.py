@@ -10,10 +10,9 @@ import json
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from divebook.cli import main
-from tests.conftest import require_tool, write_book
+from tests.conftest import require_tool
 
 CONFIG = "[project]\ntitle = T\nlang = ko\n\n[translation]\norigin_lang = en\n"
 

@@ -38,7 +38,7 @@ from ..diagnostics import Diagnostics
 from ..tree import (
     Bibliography, Block, Cite, Code, CodeCell, Directive, Figure, FootnoteDef, HardBreak, Heading,
     Image, Inline, Link, ListBlock, Math, MathBlock, Page, Paragraph, Pos, Quote, Raw, Ref, Rule,
-    SoftBreak, Table, TabContent, Text, Toc, Translated, walk_blocks, walk_inlines,
+    SoftBreak, TabContent, Toc, Translated, walk_blocks, walk_inlines,
 )
 from .languages import (
     AMBIGUOUS, NEUTRAL, ORIGIN, TRANSLATION, UNKNOWN, LanguagePair, block_text, count_scripts,
