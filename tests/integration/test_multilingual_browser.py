@@ -66,8 +66,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require(sync_playwright is not None, "playwright (pip install playwright)")
+    with sync_playwright() as p:  # type: ignore[misc]
         chromium = p.chromium.launch(executable_path=require_tool("chromium"), args=["--no-sandbox"])
         yield chromium
         chromium.close()

@@ -10,7 +10,6 @@ import json
 import subprocess
 from pathlib import Path
 
-
 from divebook.cli import main
 from tests.conftest import require_tool
 
