@@ -36,3 +36,9 @@ def format_date(lang: str, when: "datetime.date") -> str:  # noqa: F821
     months = table.get("months") or [str(m) for m in range(1, 13)]
     return table["date"].format(year=when.year, month=when.month, day=when.day,
                                 month_name=months[when.month - 1])
+
+
+def language_name(lang: str) -> str:
+    """A language's own name ("한국어", "English") from its UI strings, or its code."""
+    base = lang.replace("_", "-").split("-")[0].lower()
+    return strings(base)["name"] if base in available() else lang

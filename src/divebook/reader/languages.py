@@ -255,11 +255,3 @@ def line_texts(para: Paragraph) -> list[str]:
         else:
             lines[-1].append(node)
     return [inline_text(line) for line in lines]
-
-
-def language_name(lang: str) -> str:
-    """A language's own name ("한국어") from the UI strings, or its code."""
-    from ..i18n import available, strings
-
-    base = base_lang(lang)
-    return strings(base)["name"] if base in available() else lang

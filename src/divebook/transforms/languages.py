@@ -28,8 +28,6 @@ import copy
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable
 
-from ..reader.bilingual import book_languages
-from ..reader.languages import LanguagePair, base_lang
 from ..tree import (
     Block, Book, Directive, Figure, FootnoteDef, Heading, ListBlock, MathBlock, Page, Quote, Table,
     TabContent, Translated, walk_blocks,
@@ -38,6 +36,7 @@ from . import resolve_book
 
 if TYPE_CHECKING:
     from ..build import BuildContext
+    from ..reader.languages import LanguagePair
 
 TRANSLATION, ORIGINAL, SIDE_BY_SIDE = "translation", "original", "side-by-side"
 #: Folder of the side-by-side pages inside the website.
@@ -171,6 +170,8 @@ def side_by_side(paired: list[Block], translated: list[Block], original: list[Bl
 def check_lang_option(lang: str | None, config) -> None:  # type: ignore[no-untyped-def]
     """``--lang``: a language of the book, or ``all``; a UsageError otherwise."""
     from ..build import UsageError
+    from ..reader.bilingual import book_languages
+    from ..reader.languages import base_lang
 
     if lang in (None, "all"):
         return
@@ -183,6 +184,8 @@ def check_lang_option(lang: str | None, config) -> None:  # type: ignore[no-unty
 
 def _selected(lang: str | None, langs: LanguagePair) -> list[str]:
     """The view kinds to build for ``--lang``."""
+    from ..reader.languages import base_lang
+
     if lang in (None, "all"):
         return [TRANSLATION, ORIGINAL, SIDE_BY_SIDE]
     if base_lang(lang) == base_lang(langs.origin) and lang != langs.translation:
@@ -205,6 +208,7 @@ def resolve_languages(ctx: "BuildContext") -> bool:
     ``--lang`` names the original), resolved in place; ``ctx.views`` lists
     every view to write.
     """
+    from ..reader.bilingual import book_languages
     from ..translation import mark_stale, translation_status
 
     assert ctx.book is not None

@@ -19,8 +19,8 @@ import posixpath
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..i18n import language_name
 from ..i18n import strings as ui_strings
-from ..reader.languages import language_name
 from ..tree import (
     Book, Heading, Link, Page, Paragraph, Pos, Table, TableCell, Text, Translated,
 )
