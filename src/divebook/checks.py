@@ -20,6 +20,12 @@ def check_rendering(ctx: BuildContext) -> None:
     write_html(ctx.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, dry_run=True)
 
 
+def check_library(ctx: BuildContext) -> None:
+    from .library_extract.checks import check_library as run
+
+    run(ctx)
+
+
 def check_translation(ctx: BuildContext) -> None:
     """A translated book: its other language rendered too, the status into report.json."""
     from .translation_report import check_translated_book
@@ -27,7 +33,7 @@ def check_translation(ctx: BuildContext) -> None:
     check_translated_book(ctx)
 
 
-CHECKS: list[Callable[[BuildContext], None]] = [check_rendering, check_translation]
+CHECKS: list[Callable[[BuildContext], None]] = [check_rendering, check_library, check_translation]
 
 
 def run_checks(ctx: BuildContext) -> None:
