@@ -1,7 +1,7 @@
 """Run the starter book's pages in their tabs' real kernels, without the build.
 
 Used by ``test_starter_numbers.py`` (and by hand: ``python -m
-tests.integration.starter_run [PAGE...]`` prints every output) to check that
+tests.integration.test_starter_run [PAGE...]`` prints every output) to check that
 what the prose says is what the code prints.  It reads pages with divebook's
 reader, writes the companion library from the ``#@save`` blocks the way
 d2lbook does (the statement after the mark), and runs each page's cells for
