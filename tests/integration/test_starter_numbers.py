@@ -1,6 +1,6 @@
 """What the starter book's prose says is what its code prints, in both tabs.
 
-The pages run in their tabs' real kernels (``starter_run``: divebook's
+The pages run in their tabs' real kernels (``test_starter_run``: divebook's
 reader, the ``#@save`` library, ``envs.ensure_tab_env`` and nbclient), and
 each number the prose quotes is checked against the real output.
 
