@@ -40,9 +40,10 @@ import subprocess
 import sys
 import time
 import venv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Self
 
 from rich.console import Console
 
@@ -150,7 +151,7 @@ def _site_stamp(python: Path) -> str:
 def interpreter_fingerprint(python: Path, extra_env: dict[str, str] | None = None) -> str:
     """Hash of the interpreter's version and every installed distribution (name==version)."""
     result = subprocess.run([str(python), "-c", _FINGERPRINT_SCRIPT], capture_output=True,
-                            text=True, timeout=120)
+                            text=True, timeout=120, check=False)
     if result.returncode != 0:
         raise EnvError(f"cannot run {python} to list its packages: {result.stderr.strip()[-500:]}")
     return digest(result.stdout.strip(), json.dumps(sorted((extra_env or {}).items())))
@@ -290,7 +291,7 @@ class _Lock:
         self.path = path
         self.handle = None
 
-    def __enter__(self) -> "_Lock":
+    def __enter__(self) -> Self:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.handle = open(self.path, "w")
         fcntl.flock(self.handle, fcntl.LOCK_EX)

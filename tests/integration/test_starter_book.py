@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -24,7 +23,7 @@ FRONT = ["chapter_preface/index.md", "chapter_installation/index.md"]
 
 def prose_blocks(text: str) -> list[str]:
     """Paragraphs, headings and lists outside code fences, without label lines."""
-    text = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    text = re.sub(r"^```.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)
     blocks = []
     for block in re.split(r"\n\s*\n", text):
         lines = [line for line in block.strip().splitlines()
@@ -99,7 +98,7 @@ def test_from_scratch_pages_use_no_layers():
 def test_installation_page_shows_the_real_requirements():
     config = tomllib.loads((STARTER / "divebook.toml").read_text(encoding="utf-8"))
     page = (STARTER / "chapter_installation/index.md").read_text(encoding="utf-8")
-    shown = tomllib.loads(re.search(r"```toml\n(.*?)```", page, re.S).group(1))
+    shown = tomllib.loads(re.search(r"```toml\n(.*?)```", page, re.DOTALL).group(1))
     for tab in ("pytorch", "mxnet"):
         assert shown["tabs"][tab]["requirements"] == config["tabs"][tab]["requirements"]
     assert config["project"]["lang"] == "ko" and config["translation"]["origin_lang"] == "en"

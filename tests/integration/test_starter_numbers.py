@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.kernel]
 
 
 def _from_notebooks(folder: Path) -> dict[tuple[str, str], list[str]]:
-    config, book = read_starter()
+    _config, book = read_starter()
     found: dict[tuple[str, str], list[str]] = {}
     for tab in TABS:
         for source in book.order:
