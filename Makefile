@@ -13,26 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# What the PDF needs from Debian (names checked with apt-cache).
-TEX_PACKAGES := texlive-xetex latexmk texlive-latex-extra texlive-lang-korean texlive-lang-cjk \
-	fonts-noto-cjk fonts-dejavu-core librsvg2-bin
-XELATEX ?= xelatex
-LATEXMK ?= latexmk
-
-# The website, and the PDF when TeX is installed (otherwise: how to install it).
+# The starter book, every page run in both tabs: system packages for the PDF
+# (apt-get when root), the tabs' environments, then every target divebook can
+# write (tools/demo.sh).  A second run reuses everything.
 demo: $(STAMP)
-	@if command -v $(XELATEX) >/dev/null 2>&1 && command -v $(LATEXMK) >/dev/null 2>&1; then \
-		$(BIN)/divebook build html pdf -C starter; \
-	else \
-		$(BIN)/divebook build html -C starter && echo && \
-		echo "No PDF: xelatex and latexmk are not installed. To have the PDF too, run" && \
-		echo "  sudo apt-get install $(TEX_PACKAGES)"; \
-	fi
-	@echo
-	@echo "The starter book's website: starter/_build/html/index.html"
-	@for pdf in starter/_build/pdf/*.pdf; do \
-		if [ -f "$$pdf" ]; then echo "Its PDF: $$pdf"; fi; \
-	done
+	@bash tools/demo.sh $(BIN) starter
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
