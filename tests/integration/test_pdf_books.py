@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from divebook.build import BuildOptions, prepare, read_stage, transform_stage
 from divebook.cli import main
 from divebook.diagnostics import Diagnostics
+from divebook.i18n import strings as ui_strings
 from divebook.tree import (
     Code, CodeCell, Figure, Heading, Link, Output, Paragraph, Ref, Table, TableCell, Text,
     walk_blocks,
@@ -159,31 +160,61 @@ def test_korean_text_keeps_its_spaces_and_references_read_in_korean(make_book, t
     assert ink(pdf, pages, tmp_path) > 0.001  # the last page (the chapter) has text and a figure
 
 
-def test_the_starter_book_and_its_mxnet_pdf(tmp_path):
+def _numbers(pattern: str, text: str) -> list[str]:
+    return re.findall(pattern, text)
+
+
+def test_the_starter_book_in_korean_and_english_for_each_tab(tmp_path):
+    """The starter (Korean, translated from English): a PDF per language and tab,
+    numbered like its website, the Korean text layer intact, pages rendering."""
     book = tmp_path / "starter"
     shutil.copytree(REPO / "starter", book, ignore=shutil.ignore_patterns("_build", ".divebook"))
-    assert main(["build", "pdf", "--no-eval", "-C", str(book), "-q"]) == 0
-    assert main(["build", "pdf", "--no-eval", "-C", str(book), "--tab", "mxnet", "-q"]) == 0
-    out = book / "_build" / "pdf"
-    default = one_line(pdf_text(out / "divebook-starter.pdf"))
-    mxnet = one_line(pdf_text(out / "divebook-starter-mxnet.pdf"))
-    for text in (default, mxnet):
-        assert "Fig. 1.1.1 shows the line" in text
-        assert "Legendre (1805)" in text and "(Legendre, 1805; Gauss, 1809)" in text
-        assert "line of Section 1.1" in text and "points of Table 1.2.1" in text
-        assert "derivatives of (1.2.1)" in text and "Compare with (1.1.1)" in text
-        assert "Fig. 1.1.1 The line" in text and "Table 1.2.1 Data used in this section" in text
-        assert "Gauss, 1809. Carl Friedrich Gauss." in text
-    assert "import torch" in default and "mxnet" not in default.split("1 Basics")[-1]
-    assert "from mxnet import np" in mxnet and "import torch" not in mxnet
-    for name in ("divebook-starter.tex", "divebook-starter.log", "divebook-starter-mxnet.tex"):
-        assert (out / name).is_file()
-    # Nothing changed: LaTeX does not run again, and the PDF stays as it is.
-    before = (out / "divebook-starter.pdf").stat().st_mtime_ns
-    assert main(["build", "pdf", "--no-eval", "-C", str(book), "-q"]) == 0
-    report = json.loads((book / "_build" / "report.json").read_text())
-    assert report["pdf"]["pytorch"]["latex_ran"] is False
-    assert (out / "divebook-starter.pdf").stat().st_mtime_ns == before
+    assert main(["build", "html", "pdf", "--no-eval", "-C", str(book), "--tab", "all", "-q"]) == 0
+    out = book / "_build"
+    report = json.loads((out / "report.json").read_text())
+    assert sorted(v["pdf"] for v in report["pdf"].values()) == [
+        "divebook-starter-en-mxnet.pdf", "divebook-starter-en.pdf", "divebook-starter-mxnet.pdf",
+        "divebook-starter.pdf"]
+    pages = [p for p in report["pages"] if p["number"]]
+    for name, html_root, lang in (("divebook-starter", out / "html", "ko"),
+                                  ("divebook-starter-en", out / "html" / "en", "en")):
+        strings = ui_strings(lang)
+        tex = (out / "pdf" / f"{name}.tex").read_text()
+        text = one_line(pdf_text(out / "pdf" / f"{name}.pdf"))
+        html = "".join((html_root / p["output"]).read_text() for p in report["pages"]
+                       if (html_root / p["output"]).is_file())
+        figure = re.escape(strings["figure_caption"]).replace(r"\{number\}", r"([\d.]+)")
+        html_figures = _numbers(r'<span class="caption-number">' + figure + "</span>", html)
+        assert len(html_figures) >= 5
+        assert _numbers(r"\\renewcommand\{\\thefigure\}\{([\d.]+)\}", tex) == html_figures
+        assert _numbers(r"\\tag\{([\d.]+)\}", tex) == \
+            _numbers(r'<span class="eqno">\(([\d.]+)\)</span>', html)
+        for number in html_figures:  # every caption, numbered as on the website
+            assert strings["figure_caption"].format(number=number) in text
+        assert strings["contents"] in text
+        for page in pages[:6]:
+            assert page["number"] in text
+    korean = one_line(pdf_text(out / "pdf" / "divebook-starter.pdf"))
+    assert "개념, 문맥, 코드" in korean and "연습 문제" in korean  # Korean with its spaces
+    assert "".join("이 작은 책은 텐서에서 어텐션까지 딥러닝의 첫 아이디어들을".split()) in \
+        "".join(korean.split())
+    pytorch = pdf_text(out / "pdf" / "divebook-starter.pdf")
+    mxnet = pdf_text(out / "pdf" / "divebook-starter-mxnet.pdf")
+    assert "import torch" in pytorch and "from mxnet import" not in pytorch
+    assert "from mxnet import" in mxnet and "import torch" not in mxnet
+    # every page of the Korean PDF renders
+    pdf = out / "pdf" / "divebook-starter.pdf"
+    count = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True).stdout).group(1))
+    subprocess.run(["pdftoppm", "-png", "-r", "20", str(pdf), str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page-*.png"))) == count > 10
+    assert ink(pdf, count // 2, tmp_path) > 0.001
+    # Nothing changed: LaTeX does not run again, and the PDFs stay as they are.
+    before = pdf.stat().st_mtime_ns
+    assert main(["build", "pdf", "--no-eval", "-C", str(book), "--tab", "all", "-q"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert [v["latex_ran"] for v in report["pdf"].values()] == [False] * 4
+    assert pdf.stat().st_mtime_ns == before
 
 
 BAD = {

@@ -36,7 +36,7 @@ from ..i18n import strings as ui_strings
 from ..transforms.tabs import select_tab
 from ..tree import (
     Bibliography, Block, Book, Directive, Figure, Heading, Image, MathBlock, Page, Pos, Table,
-    TabContent, TabGroup, Translated, block_inlines, child_blocks, walk_inlines,
+    TabContent, TabGroup, Translated, block_inlines, child_blocks, plain_text, walk_inlines,
 )
 from .highlight import latex_style_defs
 from .html_nodes import tab_title
@@ -45,7 +45,7 @@ from .latex_fonts import CJK_TEXT, choose_fonts
 from .latex_images import ImageMaker
 from .latex_linemap import LineMap, Marks, resolve_marks
 from .latex_nodes import (
-    LatexRenderer, LatexSite, bibliography_tex, only_applies, page_key,
+    LatexRenderer, LatexSite, bibliography_tex, only_applies, page_key, shown_side,
 )
 from .latex_run import INSTALL_HINT, TexProblem, parse_log, run_latexmk, tex_available
 
@@ -92,8 +92,7 @@ def _pdf_blocks(blocks: list[Block], tab: str):  # type: ignore[no-untyped-def]
             yield from _pdf_blocks(block.panels.get(tab, []), tab)
             continue
         if isinstance(block, Translated):
-            inner = block.translation if block.translation is not None else block.original
-            yield from _pdf_blocks([inner], tab)
+            yield from _pdf_blocks(shown_side(block), tab)
             continue
         yield block
         yield from _pdf_blocks(list(child_blocks(block)), tab)
@@ -133,8 +132,9 @@ def _root_blocks(blocks: list[Block]) -> list[Block]:
     """The root page's prose: without its title (the title page has it)."""
     out = list(blocks)
     for i, block in enumerate(out):
-        if isinstance(block, Heading) and block.level == 1:
-            return out[:i] + out[i + 1:]
+        shown = shown_side(block) if isinstance(block, Translated) else [block]
+        if shown and isinstance(shown[0], Heading) and shown[0].level == 1:
+            return out[:i] + shown[1:] + out[i + 1:]
     return out
 
 
@@ -167,8 +167,13 @@ def _label_format(template: str) -> str:
 
 
 def render_book(book: Book, config: Config, tab: str, images: ImageMaker, diags: Diagnostics,
-                default_tab: str | None = None) -> LatexDocument:
-    """The whole book as one LaTeX document, with the code of ``tab``."""
+                default_tab: str | None = None, title: str | None = None) -> LatexDocument:
+    """The whole book as one LaTeX document, with the code of ``tab``.
+
+    ``title`` replaces ``[project] title`` on the title page (a translated
+    book's PDF takes its title from its root page, in its own language).
+    """
+    title = title or config.title
     lang = book.lang or config.lang or "en"
     strings = ui_strings(lang)
     pages: list[Page] = [book.pages[s] for s in book.order if s in book.pages and s != book.root]
@@ -212,7 +217,7 @@ def render_book(book: Book, config: Config, tab: str, images: ImageMaker, diags:
 
     bodies = {name: "".join(chunks) + template_mark for name, chunks in parts.items()}
     root_tex += template_mark
-    has_cjk = bool(CJK_TEXT.search(root_tex + "".join(bodies.values()) + config.title + config.author))
+    has_cjk = bool(CJK_TEXT.search(root_tex + "".join(bodies.values()) + title + config.author))
     fonts = choose_fonts(config, lang, has_cjk, diags)
     template, template_name = _load_template(config, diags)
     logo = ""
@@ -225,14 +230,14 @@ def render_book(book: Book, config: Config, tab: str, images: ImageMaker, diags:
                           f"cannot go into the PDF ({image.problem})", "pdf-image")
     multi_tab = len(config.tab_names) > 1
     values = dict(
-        title=escape_text(config.title), author=escape_text(config.author),
+        title=escape_text(title), author=escape_text(config.author),
         release=escape_text(config.release), copyright=escape_text(config.copyright),
         subtitle=escape_text(tab_title(tab)) if multi_tab else "",
-        pdf_title=escape_text(config.title), pdf_author=escape_text(config.author),
+        pdf_title=escape_text(title), pdf_author=escape_text(config.author),
         lang=lang, fonts={"main": escape_text(fonts.main), "sans": escape_text(fonts.sans),
                           "mono": escape_text(fonts.mono)},
         cjk=dict(zip(("main", "sans", "mono"), map(escape_text, fonts.cjk))) if fonts.cjk else None,
-        strings={k: escape_text(v) for k, v in strings.items()},
+        strings={k: escape_text(v) for k, v in strings.items() if isinstance(v, str)},
         figure_label=_label_format(strings["figure_caption"]),
         table_label=_label_format(strings["table_caption"]),
         pygments=latex_style_defs(), logo=logo, root=root_tex, tab=tab,
@@ -253,9 +258,15 @@ def render_book(book: Book, config: Config, tab: str, images: ImageMaker, diags:
 # --------------------------------------------------------------------------
 
 
-def pdf_name(config: Config, tab: str) -> str:
-    """``<project name>`` for the default tab, ``<project name>-<tab>`` for others."""
+def pdf_name(config: Config, tab: str, lang: str = "") -> str:
+    """``<project name>`` for the default tab, ``<project name>-<tab>`` for others.
+
+    ``lang`` names the language of a translated book's other language
+    (``divebook-starter-en.pdf``); the book's own language has no suffix.
+    """
     base = re.sub(r"[^\w.+-]", "_", config.name or "book")
+    if lang:
+        base += "-" + re.sub(r"[^\w.+-]", "_", lang)
     return base if tab == config.default_tab else f"{base}-{tab}"
 
 
@@ -309,9 +320,10 @@ def _pdf_pages(log: str) -> int:
 
 
 def write_pdf(book: Book, config: Config, tab: str, out: Path, store: Store | None,
-              diags: Diagnostics, jobs: int = 1) -> PdfResult:
+              diags: Diagnostics, jobs: int = 1, lang_suffix: str = "",
+              title: str | None = None) -> PdfResult:
     """Typeset the PDF of ``tab`` into ``out`` (``OUT/pdf``)."""
-    name = pdf_name(config, tab)
+    name = pdf_name(config, tab, lang_suffix)
     result = PdfResult(name)
     out.mkdir(parents=True, exist_ok=True)
     tex_path, log_path, pdf_path = (out / f"{name}{ext}" for ext in (".tex", ".log", ".pdf"))
@@ -322,7 +334,8 @@ def write_pdf(book: Book, config: Config, tab: str, out: Path, store: Store | No
     work = Path(tempfile.mkdtemp(prefix="divebook-pdf-"))
     try:
         book_diags = Diagnostics()
-        doc = render_book(book, config, tab, ImageMaker(config.root, work, store, jobs), book_diags)
+        doc = render_book(book, config, tab, ImageMaker(config.root, work, store, jobs), book_diags,
+                          title=title)
         diags.extend(book_diags.items)
         data = doc.tex.encode("utf-8")
         key = digest("pdf", data)
@@ -410,19 +423,32 @@ def pdf_tabs(config: Config, option: str | None) -> list[str]:
 
 
 def write_pdf_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined]  # noqa: F821
-    """``divebook build pdf [--tab T|all]``: the book's PDF(s) into ``OUT/pdf``."""
+    """``divebook build pdf [--tab T|all]``: the book's PDF(s) into ``OUT/pdf``.
+
+    A translated book has a PDF per language (``ctx.views``): the book's own
+    language as ``<name>.pdf``, the original as ``<name>-<lang>.pdf``.
+    """
+    from ..transforms.languages import language_books
+
     assert ctx.book is not None
     out = ctx.out / "pdf"
     files: dict[str, str] = {}
     written: list[str] = []
     summary = {}
-    for tab in pdf_tabs(ctx.config, ctx.options.tab):
-        result = write_pdf(ctx.book, ctx.config, tab, out, ctx.store, ctx.diags, ctx.jobs)
-        written += result.written
-        if result.pdf is not None:
-            files[tab] = result.pdf.name
-        summary[tab] = {"pdf": result.pdf.name if result.pdf else None, "pages": result.pages,
-                        "seconds": round(result.seconds, 3), "latex_ran": result.latex_ran}
+    views = [(view.book, "" if view.default else view.lang) for view in language_books(ctx)]
+    for book, lang in views or [(ctx.book, "")]:
+        root = book.pages.get(book.root)
+        title = plain_text(root.title).strip() if views and root else None
+        for tab in pdf_tabs(ctx.config, ctx.options.tab):
+            result = write_pdf(book, ctx.config, tab, out, ctx.store, ctx.diags, ctx.jobs, lang,
+                               title)
+            written += result.written
+            key = "-".join(k for k in (lang, tab) if k) if lang else tab
+            if result.pdf is not None:
+                files[key] = result.pdf.name
+            summary[key] = {"pdf": result.pdf.name if result.pdf else None, "pages": result.pages,
+                            "lang": book.lang or ctx.config.lang, "tab": tab,
+                            "seconds": round(result.seconds, 3), "latex_ran": result.latex_ran}
     prune_images(out)
     ctx.outputs["pdf"] = written
     ctx.extra["pdf"] = summary

@@ -423,7 +423,8 @@ class LatexRenderer:
         return ""  # printed where it is referenced
 
     def translated(self, t: Translated) -> str:
-        return self.block(t.translation if t.translation is not None else t.original)
+        # One language per PDF: the translation, or the original where none was made yet.
+        return self.blocks(shown_side(t))
 
     def _flush_notes(self) -> str:
         """Footnote texts for the marks made inside a caption, a heading or a table.
@@ -536,6 +537,13 @@ class LatexRenderer:
         return tex
 
 
+def shown_side(t: Translated) -> list[Block]:
+    """What a one-language document shows of a translated pair."""
+    if t.translation is not None:
+        return [t.translation, *t.more]
+    return [t.original] if t.original is not None else []
+
+
 def bibliography_tex(items: list[BibItem]) -> str:
     """The list of cited works, each with the target its citations link to."""
     if not items:
@@ -564,8 +572,10 @@ def _has_title(blocks: list[Block]) -> bool:
         if isinstance(block, (Toc, FootnoteDef, Raw)):
             continue
         if isinstance(block, Translated):
-            inner = block.translation if block.translation is not None else block.original
-            return isinstance(inner, Heading) and inner.level == 1
+            shown = shown_side(block)
+            if not shown:
+                continue
+            return isinstance(shown[0], Heading) and shown[0].level == 1
         return False
     return False
 
