@@ -31,6 +31,7 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from rich.console import Console
+from rich.markup import escape
 
 from .build import BuildContext, BuildOptions, build, exit_status, prepare
 from .diagnostics import ConfigError
@@ -292,6 +293,8 @@ class Preview:
         self.broadcaster = Broadcaster()
         self._stop = threading.Event()
         self._index_wanted = threading.Event()
+        #: seconds without a rebuild before the search index is brought up to date
+        self.index_delay = 1.0
         self._threads: list[threading.Thread] = []
         self.server: SiteServer | None = None
 
@@ -328,7 +331,7 @@ class Preview:
         prepare(self.options)  # a book that cannot be configured is a usage error, not a preview
         self.rebuild()
         if not self.state.ok:
-            self.console.print(f"[red]{self.state.failure}[/red]")
+            self.console.print(f"[red]{escape(self.state.failure)}[/red]")
         self.server = SiteServer((self.host, self.port),
                                  make_handler(self.site, lambda: self.state, self.broadcaster))
         self.port = self.server.server_address[1]
@@ -372,28 +375,32 @@ class Preview:
                             if Path(p).is_relative_to(self.book)})
             state = self.rebuild(names)
             shown = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
+            shown_markup = escape(shown)
             if state.ok:
                 color = "red" if state.errors else "green"
-                self.console.print(f"[{color}]rebuilt in {state.seconds:.2f} s[/{color}] ({shown})"
+                self.console.print(f"[{color}]rebuilt in {state.seconds:.2f} s[/{color}] ({shown_markup})"
                                    + (f": {len(state.errors)} errors" if state.errors else ""))
                 for error in state.errors[:5]:
                     self.console.print(f"  {error['file']}:{error['line']}: {error['message']}",
                                        markup=False)
             else:
-                self.console.print(f"[red]build failed[/red] ({shown}): {state.failure}", markup=True)
+                self.console.print(f"[red]build failed[/red] ({escape(shown)}): {escape(state.failure)}")
 
     def _index(self) -> None:
         from .writers.search import SearchIndexError, index_site
 
         while not self._stop.is_set():
             self._index_wanted.wait()
+            # Wait for the edits to settle, so indexing never competes with a rebuild.
+            while self._index_wanted.is_set() and not self._stop.is_set():
+                self._index_wanted.clear()
+                self._stop.wait(self.index_delay)
             if self._stop.is_set():
                 return
-            self._index_wanted.clear()
             try:
-                index_site(self.site)
+                index_site(self.site, nice=True)
             except SearchIndexError as exc:
-                self.console.print(f"[yellow]{exc}[/yellow]")
+                self.console.print(f"[yellow]{escape(str(exc))}[/yellow]")
 
 
 def serve(book: Path, out: Path | None, host: str, port: int, evaluate: bool = True,

@@ -13,6 +13,7 @@ while the site is rebuilt (``divebook serve``) never sees half an index.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -43,8 +44,11 @@ class SearchIndexError(Exception):
     """Pagefind is missing or failed; the message says what to do."""
 
 
-def index_site(site: Path, timeout: float = 600) -> str:
-    """Index the pages under ``site`` into ``site/_pagefind``; returns Pagefind's summary."""
+def index_site(site: Path, timeout: float = 600, nice: bool = False) -> str:
+    """Index the pages under ``site`` into ``site/_pagefind``; returns Pagefind's summary.
+
+    ``nice`` lowers Pagefind's priority, for indexing in the background of a preview.
+    """
     binary = pagefind_binary()
     if binary is None:
         raise SearchIndexError("the search index was not built: Pagefind is not installed "
@@ -55,7 +59,8 @@ def index_site(site: Path, timeout: float = 600) -> str:
         run = subprocess.run(
             [str(binary), "--site", str(site), "--output-path", str(fresh), "--quiet",
              "--keep-index-url", *[a for sel in IGNORED for a in ("--exclude-selectors", sel)]],
-            capture_output=True, text=True, timeout=timeout, check=False)
+            capture_output=True, text=True, timeout=timeout, check=False,
+            preexec_fn=(lambda: os.nice(10)) if nice and hasattr(os, "nice") else None)
     except (OSError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         raise SearchIndexError(f"the search index was not built: Pagefind failed to run ({exc})") from None
