@@ -90,12 +90,15 @@ class BuildState:
     seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
     failure: str = ""  # the build did not finish: why
-    changed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # book files whose change started the build
+    written: list[str] = field(default_factory=list)  # site files the build wrote
 
     def to_json(self) -> str:
+        many = len(self.written) > 500  # then every page reloads
         return json.dumps({"version": self.version, "ok": self.ok, "seconds": round(self.seconds, 3),
                            "errors": self.errors[:50], "failure": self.failure,
-                           "changed": self.changed[:50]}, ensure_ascii=False)
+                           "changed": self.changed[:50], "written": [] if many else self.written,
+                           "all": many}, ensure_ascii=False)
 
 
 class Broadcaster:
@@ -155,12 +158,21 @@ LIVE_JS = r"""/* divebook serve: reload after each rebuild, show build errors on
       "divebook: the book has " + state.errors.length + " error(s)";
     box.childNodes[2].textContent = lines.join("\n");
   }
+  /* Reload when this page, or anything every page uses, was written again. */
+  function touchesThisPage(state) {
+    var me = decodeURIComponent(window.location.pathname).replace(/^\//, "");
+    if (me === "" || /\/$/.test(me)) me += "index.html";
+    return state.all || (state.written || []).some(function (w) {
+      return w === me || !/\.html$/.test(w) && !/^_downloads\//.test(w);
+    });
+  }
   function connect() {
     var events = new EventSource("/_divebook/events");
     events.addEventListener("build", function (e) {
       var state = JSON.parse(e.data);
-      if (seen !== null && state.version !== seen && state.ok) { window.location.reload(); return; }
+      var fresh = seen !== null && state.version !== seen;
       seen = state.version;
+      if (fresh && state.ok && touchesThisPage(state)) { window.location.reload(); return; }
       show(state);
     });
   }
@@ -309,6 +321,7 @@ class Preview:
         state = BuildState(version=self.state.version + 1, changed=changed or [])
         try:
             ctx: BuildContext = build(self.options)
+            state.written = list(ctx.outputs.get("html", []))
             state.errors = [d.to_json() for d in ctx.diags.sorted() if d.severity == "error"]
             if exit_status(ctx) and not state.errors:  # --strict style: warnings count
                 state.errors = [d.to_json() for d in ctx.diags.sorted()]

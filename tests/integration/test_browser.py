@@ -290,3 +290,45 @@ def test_report_lists_the_downloads(book: Path) -> None:
     assert report["errors"] == []
     assert "_downloads/notebooks/pytorch/chapter_basics/tabs.ipynb" in report["outputs"]["html"]
     assert "colab/mxnet/chapter_basics/tabs.ipynb" in report["outputs"]["colab"]
+
+
+def test_long_outputs_are_collapsed_with_a_toggle(browser, tmp_path: Path) -> None:
+    """Outputs attached to the cells as the executor attaches them, then the site written."""
+    from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+    from divebook.tree import CodeCell, Output, walk_blocks
+    from divebook.writers.html import write_html_target
+
+    book = make_test_book(tmp_path / "book")
+    ctx = prepare(BuildOptions(book=book, evaluate=False))
+    read_stage(ctx)
+    cells = [b for b in walk_blocks(ctx.book.pages["chapter_basics/tabs.md"].blocks)
+             if isinstance(b, CodeCell) and b.executable]
+    long_text = "\n".join(f"line {i}" for i in range(200))
+    cells[0].outputs = [Output(kind="stream", name="stdout", text=long_text + "\n")]
+    cells[1].outputs = [Output(kind="execute_result", data={"text/plain": "array(66.)"})]
+    transform_stage(ctx)
+    write_html_target(ctx)
+    with served(book / "_build" / "html") as base:
+        ctx_b = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx_b.new_page()
+        page.goto(base + "chapter_basics/tabs.html?tab=pytorch")
+        long_box = page.locator('.tabpanel[data-tab="pytorch"] .outputs')
+        assert "collapsed" in long_box.get_attribute("class")
+        height = long_box.bounding_box()["height"]
+        assert 100 < height < 500  # a screenful, not 200 lines
+        assert long_box.text_content().count("line ") == 200  # nothing cut off, only folded
+        toggle = page.locator('.tabpanel[data-tab="pytorch"] .output-toggle')
+        assert toggle.inner_text() == "Show all output"
+        toggle.click()
+        assert "collapsed" not in long_box.get_attribute("class")
+        assert long_box.bounding_box()["height"] > 2000
+        assert toggle.get_attribute("aria-expanded") == "true"
+        toggle.click()
+        page.emulate_media(media="print")  # paper shows everything
+        assert long_box.bounding_box()["height"] > 2000
+        page.emulate_media(media="screen")
+        page.click('.tab[data-tab="mxnet"]')
+        short_box = page.locator('.tabpanel[data-tab="mxnet"] .outputs')
+        assert "collapsed" not in short_box.get_attribute("class")
+        assert page.locator('.tabpanel[data-tab="mxnet"] .output-toggle').count() == 0
+        ctx_b.close()
