@@ -204,6 +204,7 @@ def test_no_page_load_leaves_the_site_or_misses_a_file(context, base: str) -> No
         failed: list[str] = []
         page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
+        page.on("pageerror", lambda e: failed.append(f"script error {e}"))
         page.goto(base + path, wait_until="networkidle")
         assert log.outside() == [], path
         assert failed == [], path

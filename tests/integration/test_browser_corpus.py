@@ -158,8 +158,11 @@ def test_mathml_renders_with_size(context, base: str) -> None:
 def test_a_page_load_stays_inside_the_site(context, base: str, path: str) -> None:
     page = context.new_page()
     log = NetworkLog(page, base)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(base + path, wait_until="networkidle")
     assert log.outside() == []
+    assert errors == []
 
 
 def test_screenshots(browser, base: str, out: Path) -> None:
