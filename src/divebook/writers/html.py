@@ -9,9 +9,9 @@ changes nothing touches nothing.
 from __future__ import annotations
 
 import pickle
-from functools import lru_cache
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -25,8 +25,8 @@ from ..i18n import strings as ui_strings
 from ..transforms.tabs import group_tabs
 from ..tree import Book, Page, Pos, TocNode, plain_text
 from .colab import colab_links
-from .downloads import DOWNLOADS, MANIFEST
 from .discussion import qr_svg, split_discussion
+from .downloads import DOWNLOADS, MANIFEST
 from .highlight import html_style_css
 from .html_nodes import PageRenderer, Site, esc, relative_url, tab_title, tabs_on_page
 from .icons import icon, icon_for
