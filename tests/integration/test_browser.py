@@ -132,6 +132,11 @@ def test_dark_mode_toggles_and_persists(context, base: str) -> None:
     assert page.get_attribute("html", "data-theme") == "dark"
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == dark
     assert page.get_attribute(".theme-toggle", "aria-pressed") == "true"
+    page.emulate_media(media="print")  # paper stays white with dark-on-light code
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    keyword = page.evaluate("getComputedStyle(document.querySelector('.highlight .kn')).color")
+    assert keyword == "rgb(0, 128, 0)"  # the light style's green, not the dark style's
+    page.emulate_media(media="screen")
     page.click(".theme-toggle")
     page.reload()
     assert page.get_attribute("html", "data-theme") == "light"

@@ -299,9 +299,11 @@ def _write_assets(out: Path, config: Config, result: HtmlResult) -> None:
             rel = path.relative_to(THEME_DIR / "static").as_posix()
             if write_if_changed(static / rel, path.read_bytes()):
                 result.written.append(f"_static/{rel}")
-    css = (html_style_css("default", ".highlight") + "\n@media (prefers-color-scheme: dark) {\n"
+    # Dark code on screens only: paper gets the light colours whatever the screen showed.
+    css = (html_style_css("default", ".highlight") + "\n@media screen and (prefers-color-scheme: dark) {\n"
            + html_style_css("github-dark", ':root:not([data-theme="light"]) .highlight') + "\n}\n"
-           + html_style_css("github-dark", ':root[data-theme="dark"] .highlight'))
+           + "@media screen {\n" + html_style_css("github-dark", ':root[data-theme="dark"] .highlight')
+           + "\n}\n")
     if write_if_changed(static / "pygments.css", css.encode()):
         result.written.append("_static/pygments.css")
     manifest = out / DOWNLOADS / MANIFEST

@@ -33,8 +33,8 @@
   var selectedTab = defaultTab;
   /* The tab the page's own tools (downloads, Colab, discussion) follow. */
   function pageTab() {
-    if (!pageTabs.length || pageTabs.indexOf(selectedTab) >= 0) return selectedTab;
-    return pageTabs[0];
+    if (pageTabs.length) return pageTabs.indexOf(selectedTab) >= 0 ? selectedTab : pageTabs[0];
+    return Object.prototype.hasOwnProperty.call(tabTitles, selectedTab) ? selectedTab : defaultTab;
   }
   function showTab(tab) {
     selectedTab = tab;
@@ -280,6 +280,7 @@
     var query = input.value.trim();
     var serial = ++searchSerial;
     if (!query) { hideResults(); return; }
+    if (pagefindState === "loading") showResults([], t("search_loading", "Searching…"));
     loadPagefind(function (pf) {
       if (serial !== searchSerial) return;
       if (!pf) {
