@@ -35,6 +35,7 @@ from rich.markup import escape
 
 from .build import BuildContext, BuildOptions, build, exit_status, prepare
 from .diagnostics import ConfigError
+from .writers.search import index_exists
 
 LIVE_PREFIX = "/_divebook/"
 _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
@@ -335,9 +336,14 @@ class Preview:
         state.seconds = time.perf_counter() - start
         self.state = state
         self.broadcaster.send(state.to_json())
-        if state.ok:
+        pages_written = any(name.endswith(".html") for name in state.written)
+        if state.ok and (pages_written or not index_exists(self.site)):
             self._index_wanted.set()
         return state
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until ``stop()`` (True) or ``timeout`` seconds (False)."""
+        return self._stop.wait(timeout)
 
     def start(self) -> None:
         """First build, then serve and watch; ConfigError/UsageError if the book cannot be built."""
@@ -431,7 +437,7 @@ def serve(book: Path, out: Path | None, host: str, port: int, evaluate: bool = T
     console.print(f"Serving [bold]{preview.url}[/bold] from {preview.site} — watching {preview.book} "
                   "(Ctrl+C stops)")
     try:
-        while not preview._stop.wait(3600):
+        while not preview.wait(3600):
             pass
     except KeyboardInterrupt:
         console.print("stopped")
