@@ -42,6 +42,8 @@ class BuildOptions:
     lang: str | None = None
     strict: bool = False
     quiet: bool = False
+    #: index the website for search; ``divebook serve`` indexes after reloading instead
+    index_search: bool = True
 
     def out_dir(self) -> Path:
         return (self.out or self.book / "_build").resolve()
@@ -153,6 +155,10 @@ def build(options: BuildOptions) -> BuildContext:
             t0 = time.perf_counter()
             write(ctx)
             ctx.stages[f"write_{target}"] = time.perf_counter() - t0
+    if (ctx.out / "html").is_dir() and {"html", "pdf", "notebooks"} & set(targets):
+        from .writers.downloads import finish_site  # notebooks and PDFs into the website
+
+        finish_site(ctx)
     ctx.stages["write"] = time.perf_counter() - start
     write_report(ctx, book)
     return ctx
