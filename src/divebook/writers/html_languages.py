@@ -27,6 +27,7 @@ from ..tree import (
 from .html_nodes import esc, relative_url
 
 if TYPE_CHECKING:
+    from .html import HtmlResult
     from ..build import BuildContext
     from ..transforms.languages import LanguageView
     from .html_nodes import PageRenderer
@@ -142,10 +143,10 @@ def _with_status(book: Book, page: Page) -> Book:
     return replace(book, pages=pages, orphans=list(book.orphans) + [STATUS_SOURCE])
 
 
-def write_language_sites(ctx: "BuildContext") -> "HtmlResult":
+def write_language_sites(ctx: BuildContext) -> HtmlResult:
     """``divebook build html`` for a translated book: every view into ``OUT/html``."""
     from ..transforms.languages import SIDE_BY_SIDE, TRANSLATION
-    from .html import HtmlResult, write_html
+    from .html import HtmlResult, write_html  # noqa: F811  (html imports this module)
 
     total = HtmlResult()
     status = ctx.extra.get("translation")
