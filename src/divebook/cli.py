@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .build import TARGETS, BuildContext, BuildOptions, UsageError, build, check, exit_status
@@ -82,7 +83,7 @@ def print_diagnostics(console: Console, items: list[Diagnostic], strict: bool = 
         severity = "error" if strict else d.severity
         color = "red" if severity == "error" else "yellow"
         where = f"{d.file}:{d.line}" if d.line else d.file
-        console.print(f"[bold]{where}[/bold]: [{color}]{severity}[/{color}]: {d.message}",
+        console.print(f"[bold]{escape(where)}[/bold]: [{color}]{severity}[/{color}]: {escape(d.message)}",
                       highlight=False, markup=True, soft_wrap=True)
 
 

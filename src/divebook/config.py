@@ -84,6 +84,9 @@ class Config:
     warning_is_error: bool = False
     timeout: float = DEFAULT_TIMEOUT
     tabs: list[TabConfig] = field(default_factory=list)
+    #: per-page execution settings by wildcard: {"chapter_gpu/*.md": {"timeout": 60,
+    #: "resources": {"gpus": 2}, "inputs": ["../data/x.csv"]}} ([pages."GLOB"] tables)
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
     # [html]
     header_links: list[HeaderLink] = field(default_factory=list)
     favicon: str = ""
@@ -410,6 +413,7 @@ _TOML_KEYS: dict[str, set[str]] = {
     "translation": {"origin_lang", "origin_repo"},
     "repository": {"github", "branch"},
 }
+_TOML_PAGE_KEYS = {"timeout", "resources", "inputs"}
 _TOML_TAB_KEYS = {"kernel", "requirements", "timeout", "library", "colab_repo", "colab_libs", "env"}
 _TOML_LIBRARY_KEYS = {"file", "name", "simple_alias", "fluent_alias", "args_alias", "alias",
                       "reverse_alias"}
@@ -448,6 +452,9 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
 
     for name, value in data.items():
         if name == "tabs":
+            continue
+        if name == "pages":
+            cfg.pages = _toml_pages(value, cfg, path.name, diags)
             continue
         if name not in _TOML_KEYS:
             diags.warning(cfg.pos(name), f"unknown table [{name}] in divebook.toml; it is ignored",
@@ -555,6 +562,22 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
     cfg.repository = typed("repository", "github", str, "")
     cfg.repository_branch = typed("repository", "branch", str, "main")
     return cfg
+
+
+def _toml_pages(value: Any, cfg: Config, file: str, diags: Diagnostics) -> dict[str, dict[str, Any]]:
+    """``[pages."GLOB"]`` tables: execution settings for the pages a wildcard matches."""
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ConfigError(file, cfg.lines.get("pages", 0), '`pages` must hold tables such as '
+                          '[pages."chapter_x/*.md"] with timeout, resources or inputs')
+    pages: dict[str, dict[str, Any]] = {}
+    for pattern, settings in value.items():
+        where = f"pages.{pattern}"
+        for key in settings:
+            if key not in _TOML_PAGE_KEYS:
+                diags.warning(cfg.pos(where), f"unknown key `{key}` in [pages.\"{pattern}\"]; it is "
+                              f"ignored (known keys: {', '.join(sorted(_TOML_PAGE_KEYS))})", "config-key")
+        pages[pattern] = {k: v for k, v in settings.items() if k in _TOML_PAGE_KEYS}
+    return pages
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
