@@ -281,7 +281,10 @@ def _record(ctx, run: _Run, result: JobResult, packages: dict[str, bool], kernel
             line = lines[within - 1]
     interpreter = kernel.interpreter if isinstance(kernel, Kernel) else None
     message = failure_message(result, run.tab, kernel_name, index + 1, packages, interpreter)
-    ctx.diags.error(Pos(run.page.source, line), message, f"cell-{result.outcome}")
+    if result.outcome == START_FAILED:  # the kernel's fault, not the page's: say it once
+        ctx.diags.error(_kernel_pos(ctx.config, run.tab), message, "kernel-failed")
+    else:
+        ctx.diags.error(Pos(run.page.source, line), message, f"cell-{result.outcome}")
     run.result = TabRun(run.notebook, nb, "failed", failed_cell=index)
     run.record = {"status": "failed", "seconds": round(result.seconds, 3), "outcome": result.outcome,
                   "kernel": kernel_name, "cell": index + 1 if index >= 0 else None, "line": line,
@@ -295,7 +298,12 @@ def _fail_without_running(ctx, run: _Run, outcome: str, message: str, report: bo
     if not report:
         return
     if outcome == NO_KERNEL:
-        key = f"tabs.{run.tab}.kernel" if ctx.config.source.endswith(".toml") else "build.kernels"
-        ctx.diags.error(ctx.config.pos(key), f"tab `{run.tab}`: {message}", "no-kernel")
+        ctx.diags.error(_kernel_pos(ctx.config, run.tab), f"tab `{run.tab}`: {message}", "no-kernel")
     else:
         ctx.diags.error(Pos(run.page.source, 1), f"tab `{run.tab}`: {message}", outcome)
+
+
+def _kernel_pos(config, tab: str) -> Pos:  # type: ignore[no-untyped-def]
+    """Where the configuration names the tab's kernel."""
+    key = f"tabs.{tab}.kernel" if config.source.endswith(".toml") else "build.kernels"
+    return config.pos(key)

@@ -57,7 +57,7 @@ def run_local(jobs: list[Job], workers: int, gpus: list[str], display: Execution
                     job, slot, taken, _ = running.pop(future)
                     free_slots.append(slot)
                     free_slots.sort()
-                    free_gpus += taken
+                    free_gpus = sorted(free_gpus + taken, key=gpus.index)
                     result = future.result()
                     display.finish(slot, result.outcome != "ok")
                     on_result(job, result)
