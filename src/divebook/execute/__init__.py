@@ -96,17 +96,17 @@ def execute_book(ctx) -> None:  # type: ignore[no-untyped-def]
         if isinstance(kernel, str):
             _fail_without_running(ctx, run, NO_KERNEL, kernel)
             continue
-        if ctx.options.executor == "local" and run.settings.gpus > len(gpus):
-            _fail_without_running(ctx, run, "no-gpu", f"the page needs {run.settings.gpus} GPU(s) and "
-                                  f"this machine has {len(gpus)}; run it where there are enough (e.g. "
-                                  "--executor dask) or lower `resources: {gpus: N}`")
-            continue
         run.key = _key(run, config, kernel_name, fingerprints[kernel_name], lib_root)
         cached = _cached(ctx, run)
         if cached is not None:
             run.result = TabRun(run.notebook, cached[0], "cached")
             run.record = {"status": "cached", "seconds": 0.0, "run_seconds": round(cached[1], 3),
                           "outcome": OK, "kernel": kernel_name}
+            continue
+        if ctx.options.executor == "local" and run.settings.gpus > len(gpus):
+            _fail_without_running(ctx, run, "no-gpu", f"the page needs {run.settings.gpus} GPU(s) and "
+                                  f"this machine has {len(gpus)}; run it where there are enough (e.g. "
+                                  "--executor dask) or lower `resources: {gpus: N}`")
             continue
         to_run.append(run)
 

@@ -26,7 +26,7 @@ class ClusterError(Exception):
 
 
 def run_dask(jobs: list[Job], scheduler: str, display: ExecutionDisplay,
-             on_result: Callable[[Job, JobResult], None], connect_timeout: float = 30.0) -> None:
+             on_result: Callable[[Job, JobResult], None], connect_timeout: float = 15.0) -> None:
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - dask is a dependency
@@ -56,7 +56,7 @@ def run_dask(jobs: list[Job], scheduler: str, display: ExecutionDisplay,
             futures[future] = job
         display.total = len(futures)
         last_refresh = 0.0
-        seq = as_completed(list(futures))
+        seq = as_completed(list(futures), loop=client.loop)
         for future in seq:
             job = futures[future]
             try:
