@@ -25,7 +25,7 @@ test-unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/build_times.py
 
 clean-demo:
 	rm -rf starter/_build starter/.divebook

@@ -131,10 +131,10 @@ def build(options: BuildOptions) -> BuildContext:
     ctx.out.mkdir(parents=True, exist_ok=True)
     writers = [(t, writer_for(t)) for t in targets]
     book = read_stage(ctx)
-    if "lib" in targets:
-        # The library comes first: execution imports it.
+    if "lib" in targets or _evaluation_needs_library(ctx):
+        # The library comes first: execution imports it, built from this very book.
         start = time.perf_counter()
-        dict(writers)["lib"](ctx)
+        writer_for("lib")(ctx)
         ctx.stages["lib"] = time.perf_counter() - start
     execute_stage(ctx)
     transform_stage(ctx)
@@ -147,6 +147,12 @@ def build(options: BuildOptions) -> BuildContext:
     ctx.stages["write"] = time.perf_counter() - start
     write_report(ctx, book)
     return ctx
+
+
+def _evaluation_needs_library(ctx: BuildContext) -> bool:
+    """Pages that run import the companion library, so a build that runs code writes it first."""
+    return (ctx.options.evaluate and ctx.config.eval_notebook
+            and any(tab.library is not None for tab in ctx.config.tabs))
 
 
 def _expand_targets(targets: list[str]) -> list[str]:

@@ -20,7 +20,13 @@ def check_rendering(ctx: BuildContext) -> None:
     write_html(ctx.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, dry_run=True)
 
 
-CHECKS: list[Callable[[BuildContext], None]] = [check_rendering]
+def check_library(ctx: BuildContext) -> None:
+    from .library_extract.checks import check_library as run
+
+    run(ctx)
+
+
+CHECKS: list[Callable[[BuildContext], None]] = [check_rendering, check_library]
 
 
 def run_checks(ctx: BuildContext) -> None:

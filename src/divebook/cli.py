@@ -83,7 +83,9 @@ def print_diagnostics(console: Console, items: list[Diagnostic], strict: bool = 
         severity = "error" if strict else d.severity
         color = "red" if severity == "error" else "yellow"
         where = f"{d.file}:{d.line}" if d.line else d.file
-        console.print(f"[bold]{escape(where)}[/bold]: [{color}]{severity}[/{color}]: {escape(d.message)}",
+        # Messages quote config sections such as [library-pytorch]: not rich markup.
+        console.print(f"[bold]{escape(where)}[/bold]: [{color}]{severity}[/{color}]: "
+                      f"{escape(d.message)}",
                       highlight=False, markup=True, soft_wrap=True)
 
 

@@ -419,6 +419,17 @@ _TOML_LIBRARY_KEYS = {"file", "name", "simple_alias", "fluent_alias", "args_alia
                       "reverse_alias"}
 
 
+#: LibraryRules field -> its key in divebook.toml's [tabs.NAME.library]
+_TOML_LIBRARY_NAMES = {"lib_file": "file", "lib_name": "name"}
+
+
+def _toml_lines(value: Any) -> str:
+    """An alias setting given as a list (one rule per item) or a string, as d2lbook's text."""
+    if isinstance(value, list):
+        return "\n".join(str(item) for item in value)
+    return str(value)
+
+
 def _toml_key_lines(text: str) -> dict[str, int]:
     lines: dict[str, int] = {}
     table = ""
@@ -527,12 +538,13 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
                                   f"[{where}.library] needs `file`, the module to write (e.g. \"mylib/torch.py\")")
             tab.library = LibraryRules(
                 lib_file=str(lib["file"]), lib_name=str(lib.get("name", "")),
-                simple_alias=", ".join(lib.get("simple_alias", [])),
-                fluent_alias=", ".join(lib.get("fluent_alias", [])),
-                args_alias=", ".join(lib.get("args_alias", [])),
-                alias="\n".join(lib.get("alias", [])),
-                reverse_alias="\n".join(lib.get("reverse_alias", [])),
-                lines={k: cfg.lines.get(f"{where}.library.{k}", 0) for k in _LIBRARY_KEYS})
+                simple_alias=_toml_lines(lib.get("simple_alias", "")),
+                fluent_alias=_toml_lines(lib.get("fluent_alias", "")),
+                args_alias=_toml_lines(lib.get("args_alias", "")),
+                alias=_toml_lines(lib.get("alias", "")),
+                reverse_alias=_toml_lines(lib.get("reverse_alias", "")),
+                lines={k: cfg.lines.get(f"{where}.library.{_TOML_LIBRARY_NAMES.get(k, k)}", 0)
+                       for k in _LIBRARY_KEYS})
         tabs.append(tab)
     cfg.tabs = tabs
 

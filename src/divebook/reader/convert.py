@@ -39,6 +39,7 @@ class Context:
     book_root: Path
     tab_names: list[str]
     diags: Diagnostics
+    lines: list[str] = field(default_factory=list)  # the page's text, for fence checks
     dropped_selector: bool = False
     footnotes: dict[str, int] = field(default_factory=dict)
 
@@ -67,11 +68,12 @@ def convert_blocks(nodes: list[SyntaxTreeNode], ctx: Context) -> list[Block]:
     return blocks
 
 
-def _line(node: SyntaxTreeNode) -> int:
-    while node is not None:
+def _line(node: SyntaxTreeNode | None) -> int:
+    """0-based first line of ``node``, or of the nearest ancestor that has one."""
+    while node is not None and not node.is_root:
         if node.map:
             return node.map[0]
-        node = node.parent  # type: ignore[assignment]
+        node = node.parent
     return 0
 
 
@@ -125,6 +127,10 @@ def _fence(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
     if info.language == "eval_rst":
         return read_rst(code.rstrip("\n"), Pos(ctx.file, line + 2), ctx.book_root, ctx.page_dir, ctx.diags)
     end_line = node.map[1] if node.map else line + 1  # 0-based exclusive = 1-based closing line
+    if not _closed(node, end_line, ctx):
+        ctx.diags.error(pos, f"code fence {node.markup!r} opened here is never closed; add a line "
+                        f"with {node.markup} after the code (everything after it was read as code)",
+                        "unclosed-fence")
     if not info.executable:
         return [CodeCell(code.rstrip("\n"), pos, language=info.language, attrs=info.attrs,
                          source_line=line + 2, end_line=end_line)]
@@ -140,6 +146,17 @@ def _fence(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
     return [CodeCell(head.source, pos, language=info.language, executable=True, tabs=tabs,
                      marks=head.marks, attrs=info.attrs, source_line=line + 2 + head.skipped_lines,
                      end_line=end_line)]
+
+
+def _closed(node: SyntaxTreeNode, end_line: int, ctx: Context) -> bool:
+    """Whether the fence's last line is a closing fence (markdown-it runs an unclosed one to the end)."""
+    if not ctx.lines:
+        return True
+    last_index = end_line - 1
+    if last_index <= _line(node) or last_index >= len(ctx.lines):
+        return False
+    last = re.sub(r"^[\s>]*", "", ctx.lines[last_index]).strip()  # quotes prefix lines with ">"
+    return last.startswith(node.markup) and not last[len(node.markup):].strip(node.markup[0]).strip()
 
 
 def _resolve_tabs(named: list[str] | None, pos: Pos, ctx: Context) -> list[str]:

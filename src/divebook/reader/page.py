@@ -31,7 +31,7 @@ def read_page(book_root: Path, source: str, data: bytes, tab_names: list[str],
     text = strip_slide_marks(text)
     tokens = parser().parse(text)
     root = SyntaxTreeNode(tokens)
-    ctx = Context(source, book_root, tab_names, diags)
+    ctx = Context(source, book_root, tab_names, diags, lines=text.split("\n"))
     front_matter = _front_matter(root, source, diags)
     blocks = convert_blocks(root.children, ctx)
     blocks = group_tab_blocks(blocks, tab_names, diags)

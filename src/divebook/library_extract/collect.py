@@ -1,0 +1,134 @@
+"""Walk the book in reading order and gather one tab's saved blocks.
+
+Each block remembers where it came from (page, file line) and the label of
+the nearest section heading above it, which becomes the block's
+"Defined in :numref:`...`" note in the library.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..config import Config
+from ..transforms.tabs import code_for_tab
+from ..tree import Book, CodeCell, Heading, Page, Pos, walk_blocks
+from .blocks import MarkProblem, saved_lines
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """One saved block as one tab sees it."""
+
+    code: str
+    pos: Pos  # the file and line of the block's first saved line
+    page: str
+    label: str  # nearest preceding section label on the page ("" if none)
+    tab: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    pos: Pos
+    message: str
+
+
+@lru_cache(maxsize=128)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """d2lbook's wildcards with Python glob rules: ``*`` in one folder, ``**`` across folders."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] in "*?":
+            out.append("[^/]*" if pattern[i] == "*" else "[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+def _matches(source: str, patterns: list[str]) -> bool:
+    return any(_glob(p[2:] if p.startswith("./") else p).fullmatch(source) for p in patterns)
+
+
+def library_pages(book: Book, config: Config) -> list[Page]:
+    """The pages whose code goes into the library: notebooks in reading order (as d2lbook)."""
+    pages = []
+    for page in book.ordered_pages():
+        if config.notebooks and not _matches(page.source, config.notebooks):
+            continue
+        if _matches(page.source, config.non_notebooks):
+            continue
+        pages.append(page)
+    return pages
+
+
+def tab_code_lines(source: str, tab: str) -> tuple[str, list[int]]:
+    """The cell's code as ``tab`` runs it, and for each of its lines the line it came from.
+
+    ``code_for_tab`` only drops lines and removes indentation, so the kept
+    lines are found again in order by their stripped text.
+    """
+    code = code_for_tab(source, tab)
+    if code == source:
+        return code, list(range(source.count("\n") + 1))
+    original = source.split("\n")
+    mapping: list[int] = []
+    k = 0
+    for line in code.split("\n"):
+        text = line.strip()
+        j = k
+        while j < len(original) and original[j].strip() != text:
+            j += 1
+        if j == len(original):  # cannot happen with code_for_tab; keep a sane number
+            j = min(k, len(original) - 1)
+        mapping.append(j)
+        k = j + 1
+    return code, mapping
+
+
+def saved_in_page(page: Page, tab: str) -> tuple[list[Saved], list[Problem]]:
+    """The blocks ``tab`` saves on ``page``, in order, and the marks that save nothing."""
+    saved: list[Saved] = []
+    problems: list[Problem] = []
+    label = ""
+    for block in walk_blocks(page.blocks):
+        if isinstance(block, Heading):
+            if block.label:
+                label = block.label
+            continue
+        if not (isinstance(block, CodeCell) and block.executable and "save" in block.marks):
+            continue
+        if tab not in block.tabs:
+            continue
+        code, mapping = tab_code_lines(block.source, tab)
+        found, marks = saved_lines(code)
+        start = block.source_line or block.pos.line + 1
+        for item in found:
+            line = start + mapping[min(item.first, len(mapping) - 1)]
+            saved.append(Saved(item.code, Pos(page.source, line), page.source, label, tab))
+        for bad in marks:
+            problems.append(_problem(page, start, mapping, bad))
+    return saved, problems
+
+
+def _problem(page: Page, start: int, mapping: list[int], bad: MarkProblem) -> Problem:
+    return Problem(Pos(page.source, start + mapping[min(bad.line, len(mapping) - 1)]), bad.message)
+
+
+def collect_tab(pages: list[Page], tab: str) -> tuple[list[Saved], list[Problem]]:
+    """Every block ``tab`` saves, in reading order."""
+    saved: list[Saved] = []
+    problems: list[Problem] = []
+    for page in pages:
+        s, p = saved_in_page(page, tab)
+        saved.extend(s)
+        problems.extend(p)
+    return saved, problems
