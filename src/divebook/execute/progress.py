@@ -91,8 +91,9 @@ def print_summary(console: Console, rows: list[tuple[str, str, str, float]], exe
             console.print(f"[dim]execution: all {cached} page runs taken from the cache[/dim]",
                           highlight=False)
         return
-    table = Table(title=f"Slowest pages: {executed} run, {cached} cached, {failed} failed, "
-                  f"{seconds:.1f} s", title_justify="left", show_edge=False, pad_edge=False)
+    console.print(f"execution: {executed} page runs executed, {cached} cached, {failed} failed, "
+                  f"{seconds:.1f} s; the slowest:", highlight=False)
+    table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("page")
     table.add_column("tab")
     table.add_column("outcome")
