@@ -9,15 +9,14 @@ same command again.  Prints the median of each.
 
 With ``--d2l-venv`` it also times d2l-en's ``chapter_preliminaries`` for
 the pytorch tab in that venv (it needs ipykernel, torch and torchvision;
-the chapter's ``d2l`` imports need the companion library, built by
-``divebook build lib`` where divebook has it).  d2lbook needed about 31 s
+the chapter's ``d2l`` imports use the companion library that ``build lib``
+makes from the whole book; ``[build] eval_pages`` limits running to the chapter).  d2lbook needed about 31 s
 for this chapter on these machines.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import re
@@ -99,7 +98,7 @@ def d2l_chapter(venv: Path, corpus: Path) -> list[tuple[str, float, str]]:
         book = Path(tmp) / "d2l-en"
         shutil.copytree(corpus, book)
         config = book / "config.ini"
-        config.write_text(re.sub(r"(?m)^notebooks = .*$", "notebooks = chapter_preliminaries/*.md\n"
+        config.write_text(re.sub(r"(?m)^notebooks = .*$", r"\g<0>\neval_pages = chapter_preliminaries/*.md\n"
                                  "kernels = pytorch: divebook-bench-torch", config.read_text(), count=1))
         kernels = Path(tmp) / "jupyter" / "kernels" / "divebook-bench-torch"
         kernels.mkdir(parents=True)
@@ -107,9 +106,8 @@ def d2l_chapter(venv: Path, corpus: Path) -> list[tuple[str, float, str]]:
             "argv": [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             "display_name": "bench torch", "language": "python"}))
         env = dict(os.environ, JUPYTER_PATH=str(Path(tmp) / "jupyter"))
-        targets = ["lib", "notebooks"] if importlib.util.find_spec("divebook.writers.library") else ["notebooks"]
         out = Path(tmp) / "out"
-        elapsed, report = divebook(["build", *targets, "-C", str(book), "--out", str(out), "--tab", "pytorch"], env)
+        elapsed, report = divebook(["build", "lib", "notebooks", "-C", str(book), "--out", str(out), "--tab", "pytorch"], env)
         pages = [p for p in report["pages"] if p["source"].startswith("chapter_preliminaries/")]
         ok = sum(1 for p in pages if p["tabs"].get("pytorch", {}).get("outcome") == "ok")
         failed = [p["source"] for p in pages if p["tabs"].get("pytorch", {}).get("status") == "failed"]

@@ -87,6 +87,9 @@ class Config:
     #: per-page execution settings by wildcard: {"chapter_gpu/*.md": {"timeout": 60,
     #: "resources": {"gpus": 2}, "inputs": ["../data/x.csv"]}} ([pages."GLOB"] tables)
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: wildcards of the notebooks whose code runs (default: all of them); the library and
+    #: everything else still see every notebook ([build] eval_pages)
+    eval_pages: list[str] = field(default_factory=list)
     # [html]
     header_links: list[HeaderLink] = field(default_factory=list)
     favicon: str = ""
@@ -171,7 +174,7 @@ _INI_KEYS: dict[str, set[str]] = {
               "resources", "eval_notebook", "source_dir", "output_dir", "warning_is_error",
               "sphinx_extensions", "sphinx_configs", "tabs", "origin_repo",
               # divebook additions
-              "kernels", "timeout", "requirements"},
+              "kernels", "timeout", "requirements", "eval_pages"},
     "html": {"header_links", "favicon", "html_logo", "include_css", "include_js"},
     "pdf": {"main_font", "sans_font", "mono_font", "post_latex", "latex_logo", "bibfile",
             "style", "latex_url", "template"},
@@ -296,6 +299,7 @@ def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
     cfg.exclusions = _split_list(get("build", "exclusions"))
     cfg.resources = _split_list(get("build", "resources"))
     cfg.dependencies = _split_list(get("build", "dependencies"))
+    cfg.eval_pages = _split_list(get("build", "eval_pages"))
     if parser.has_option("build", "eval_notebook"):
         cfg.eval_notebook = _as_bool(get("build", "eval_notebook"), cfg.pos("build.eval_notebook"), diags)
     if parser.has_option("build", "warning_is_error"):
@@ -405,7 +409,7 @@ def _header_links(value: str, where: Pos, diags: Diagnostics) -> list[HeaderLink
 _TOML_KEYS: dict[str, set[str]] = {
     "project": {"name", "title", "author", "copyright", "release", "lang"},
     "build": {"index", "notebooks", "non_notebooks", "exclusions", "resources", "dependencies",
-              "eval", "eval_notebook", "tabs", "timeout", "warning_is_error"},
+              "eval", "eval_notebook", "eval_pages", "tabs", "timeout", "warning_is_error"},
     "html": {"header_links", "favicon", "logo", "include_css", "include_js"},
     "pdf": {"main_font", "sans_font", "mono_font", "logo", "bibfile", "template"},
     "library": {"version_file", "root_dir", "write_to_source"},
@@ -498,6 +502,7 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
     cfg.resources = typed("build", "resources", list, [])
     cfg.dependencies = typed("build", "dependencies", list, [])
     cfg.eval_notebook = typed("build", "eval", bool, typed("build", "eval_notebook", bool, True))
+    cfg.eval_pages = typed("build", "eval_pages", list, [])
     cfg.timeout = float(typed("build", "timeout", (int, float), DEFAULT_TIMEOUT))
     cfg.warning_is_error = typed("build", "warning_is_error", bool, False)
     tab_names = typed("build", "tabs", list, [])

@@ -45,6 +45,8 @@ def test_notebooks_and_non_notebooks_patterns():
     assert is_evaluated("index.md", config) and is_evaluated("ch/a.md", config)
     assert not is_evaluated("appendix/tools.md", config)
     assert not is_evaluated("a/b/c.md", config)
+    config.eval_pages = ["ch/*.md"]
+    assert is_evaluated("ch/a.md", config) and not is_evaluated("index.md", config)
 
 
 def test_local_gpus_from_the_environment(monkeypatch):

@@ -59,8 +59,11 @@ def matches(path: str, patterns: list[str]) -> bool:
 
 
 def is_evaluated(source: str, config: Config) -> bool:
-    """Whether the page's code runs: in ``[build] notebooks`` and not in ``non-notebooks``."""
+    """Whether the page's code runs: a notebook (``[build] notebooks``, not ``non-notebooks``)
+    and, when ``[build] eval_pages`` is set, one of those."""
     if config.notebooks and not matches(source, config.notebooks):
+        return False
+    if config.eval_pages and not matches(source, config.eval_pages):
         return False
     return not matches(source, config.non_notebooks)
 
