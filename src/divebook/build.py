@@ -62,6 +62,9 @@ class BuildContext:
     stages: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, list[str]] = field(default_factory=dict)  # target -> files written
     extra: dict[str, object] = field(default_factory=dict)  # report fields added by stages
+    #: a translated book's renderings (transforms.languages.LanguageView): each language and
+    #: the side-by-side pages; ``book`` is the first of them.  Empty for a one-language book.
+    views: list = field(default_factory=list)
 
     @property
     def jobs(self) -> int:
@@ -94,6 +97,9 @@ def prepare(options: BuildOptions) -> BuildContext:
     out = options.out_dir()
     if options.tab not in (None, "all") and options.tab not in config.tab_names:
         raise UsageError(f"--tab {options.tab}: the book has tabs {', '.join(config.tab_names)}")
+    from .transforms.languages import check_lang_option
+
+    check_lang_option(options.lang, config)
     return BuildContext(options, config, out, Store(out / ".cache"), diags)
 
 
@@ -120,7 +126,10 @@ def execute_stage(ctx: BuildContext) -> None:
 def transform_stage(ctx: BuildContext) -> None:
     start = time.perf_counter()
     assert ctx.book is not None
-    resolve_book(ctx.book, ctx.config, ctx.store, ctx.diags)
+    from .transforms.languages import resolve_languages
+
+    if not resolve_languages(ctx):  # a translated book resolves one book per language
+        resolve_book(ctx.book, ctx.config, ctx.store, ctx.diags)
     ctx.stages["transform"] = time.perf_counter() - start
 
 

@@ -26,7 +26,14 @@ def check_library(ctx: BuildContext) -> None:
     run(ctx)
 
 
-CHECKS: list[Callable[[BuildContext], None]] = [check_rendering, check_library]
+def check_translation(ctx: BuildContext) -> None:
+    """A translated book: its other language rendered too, the status into report.json."""
+    from .translation_report import check_translated_book
+
+    check_translated_book(ctx)
+
+
+CHECKS: list[Callable[[BuildContext], None]] = [check_rendering, check_library, check_translation]
 
 
 def run_checks(ctx: BuildContext) -> None:

@@ -10,7 +10,7 @@ _DIR = Path(__file__).parent / "i18n"
 
 
 @lru_cache(maxsize=16)
-def strings(lang: str) -> dict[str, str]:
+def strings(lang: str) -> dict:
     """All UI strings for ``lang`` ("ko", "zh-CN"...), falling back to English."""
     table = tomllib.loads((_DIR / "en.toml").read_text(encoding="utf-8"))
     base = lang.split("-")[0].split("_")[0].lower() if lang else "en"
@@ -28,3 +28,17 @@ def ref_text(lang: str, kind: str, number: str) -> str:
     """"Fig. 3.1.2", "Section 3.1", "(3.1.4)" in ``lang``."""
     key = {"figure": "figure", "table": "table", "equation": "equation", "chapter": "chapter"}.get(kind, "section")
     return strings(lang)[key].format(number=number)
+
+
+def format_date(lang: str, when: "datetime.date") -> str:  # noqa: F821
+    """A date as ``lang`` writes it: "March 5, 2026", "2026년 3월 5일", "2026年3月5日"."""
+    table = strings(lang)
+    months = table.get("months") or [str(m) for m in range(1, 13)]
+    return table["date"].format(year=when.year, month=when.month, day=when.day,
+                                month_name=months[when.month - 1])
+
+
+def language_name(lang: str) -> str:
+    """A language's own name ("한국어", "English") from its UI strings, or its code."""
+    base = lang.replace("_", "-").split("-")[0].lower()
+    return strings(base)["name"] if base in available() else lang

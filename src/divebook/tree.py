@@ -378,12 +378,17 @@ class Translated:
     """An original block and its translation (bilingual books).
 
     The language transform keeps one side, or both for the side-by-side view.
+    ``translation`` is None while the block is not translated; ``original``
+    is None for a translator's addition that has no original.  ``more``
+    holds further blocks of the same translation (one paragraph translated
+    as two).  ``stale``: the original changed after the translation.
     """
 
-    original: Block
+    original: Block | None
     translation: Block | None
     pos: Pos
     stale: bool = False
+    more: list[Block] = field(default_factory=list)
 
 
 Block = Union[
@@ -450,9 +455,11 @@ def child_blocks(block: Block) -> Iterator[Block]:
         for blocks in block.panels.values():
             yield from blocks
     elif isinstance(block, Translated):
-        yield block.original
+        if block.original is not None:
+            yield block.original
         if block.translation is not None:
             yield block.translation
+        yield from block.more
 
 
 def walk_blocks(blocks: list[Block]) -> Iterator[Block]:

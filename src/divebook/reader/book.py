@@ -14,6 +14,8 @@ from ..config import Config
 from ..diagnostics import Diagnostic, Diagnostics
 from ..parallel import parallel_map
 from ..tree import Book, Page, Pos, Toc, TocNode, walk_blocks
+from .bilingual import book_languages, companion_bytes, is_companion, pair_page, read_origin_page
+from .languages import LanguagePair
 from .page import read_page
 
 #: folders never searched for pages
@@ -68,12 +70,16 @@ class _ReadJob:
     root: str
     source: str
     tab_names: list[str]
+    langs: LanguagePair | None = None  # a translated book: pair originals and translations
 
 
 def _read_one(job: _ReadJob) -> tuple[Page, list[Diagnostic]]:
     diags = Diagnostics()
     data = (Path(job.root) / job.source).read_bytes()
     page = read_page(Path(job.root), job.source, data, job.tab_names, diags)
+    if job.langs is not None:
+        origin = read_origin_page(Path(job.root), job.source, job.tab_names, diags)
+        page = pair_page(page, job.langs, diags, origin)
     return page, diags.items
 
 
@@ -83,16 +89,19 @@ def read_pages(config: Config, sources: list[str], store: Store | None, jobs: in
     pages: dict[str, Page] = {}
     todo: list[tuple[_ReadJob, str]] = []
     tabs = ",".join(config.tab_names)
+    langs = book_languages(config)
     for source in sources:
         data = (config.root / source).read_bytes()
         key = digest("read", code_digest(), tabs, source, data)
+        if langs is not None:  # the page's original (paired layout) is part of the page
+            key = digest(key, repr(langs), companion_bytes(config.root, source))
         cached = store.get_object("read", key) if store else None
         if cached is not None:
             page, items = cached
             pages[source] = page
             diags.extend(items)
         else:
-            todo.append((_ReadJob(str(config.root), source, config.tab_names), key))
+            todo.append((_ReadJob(str(config.root), source, config.tab_names, langs), key))
     results = parallel_map(_read_one, [job for job, _ in todo], jobs)
     for (job, key), (page, items) in zip(todo, results):
         if store:
@@ -106,6 +115,9 @@ def read_book(config: Config, store: Store | None, jobs: int, diags: Diagnostics
     """Read every page and arrange them by the tocs, starting at the index page."""
     root_source = config.index if config.index.endswith(".md") else config.index + ".md"
     sources = find_markdown(config)
+    if book_languages(config) is not None:  # x_origin.md is read with x.md, not as a page
+        names = set(sources)
+        sources = [s for s in sources if not is_companion(s, names)]
     if root_source not in sources:
         diags.error(Pos(config.source or root_source, config.lines.get("build.index", 0)),
                     f"the book's root page `{root_source}` does not exist; create it or set "

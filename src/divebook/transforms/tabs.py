@@ -163,9 +163,9 @@ def _recurse(block: Block, fn) -> Block:  # type: ignore[no-untyped-def]
     if isinstance(block, ListBlock):
         return replace(block, items=[fn(item) for item in block.items])
     if isinstance(block, Translated):
-        original = fn([block.original])
+        original = fn([block.original]) if block.original is not None else None
         translation = fn([block.translation]) if block.translation is not None else None
-        return replace(block, original=original[0] if len(original) == 1 else block.original,
+        return replace(block, original=original[0] if original and len(original) == 1 else block.original,
                        translation=(translation[0] if translation and len(translation) == 1
                                     else block.translation))
     return block

@@ -12,6 +12,7 @@ import pickle
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -24,7 +25,11 @@ from ..i18n import strings as ui_strings
 from ..transforms.tabs import group_tabs
 from ..tree import Book, Page, TocNode, plain_text
 from .highlight import html_style_css
+from .html_languages import page_languages
 from .html_nodes import PageRenderer, Site, esc, relative_url
+
+if TYPE_CHECKING:
+    from ..transforms.languages import LanguageView
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
 
@@ -103,28 +108,33 @@ def _parents(nodes: list[TocNode], trail: list[str] | None = None) -> dict[str, 
 
 
 def write_html(book: Book, config: Config, out: Path, store: Store | None,
-               diags: Diagnostics, dry_run: bool = False) -> HtmlResult:
+               diags: Diagnostics, dry_run: bool = False, view: "LanguageView | None" = None) -> HtmlResult:
     """Write the website for ``book`` into ``out`` (created if needed).
 
     With ``dry_run`` every page is rendered in memory and nothing is written:
-    ``divebook check`` uses it to find what only rendering finds.
+    ``divebook check`` uses it to find what only rendering finds.  ``view``:
+    one language (or the side-by-side pages) of a translated book, written
+    under its prefix with a language switcher (see writers/html_languages.py).
     """
     result = HtmlResult()
     lang = book.lang or config.lang or "en"
     strings = ui_strings(lang)
     sources = [s for s in book.order if s in book.pages] + list(book.orphans)
-    outputs = {s: book.pages[s].output for s in sources}
+    prefix = view.prefix if view is not None else ""
+    outputs = {s: prefix + book.pages[s].output for s in sources}
     result.pages = outputs
     titles = {s: (book.pages[s].number, page_title(book.pages[s])) for s in sources}
     site = Site(lang=lang, strings=strings, outputs=outputs, titles=titles, toc=book.toc,
                 bibliography_page=book.bibliography_page, tab_names=config.tab_names,
-                book_root=str(config.root), existing_files=_existing_files(config.root))
+                book_root=str(config.root), existing_files=_existing_files(config.root),
+                origin_lang=view.langs.origin if view is not None else "",
+                side_by_side=view is not None and view.kind == "side-by-side")
     env = _environment()
     template = env.get_template("page.html")
     if not dry_run:
         _write_assets(out, config, result)
 
-    manifest_key = digest("html-manifest", str(out.resolve()))
+    manifest_key = digest("html-manifest", str(out.resolve()), prefix)
     manifest: dict[str, tuple[str, list[Diagnostic], set[str]]] = \
         (store.get_object("html", manifest_key) if store else None) or {}
     new_manifest: dict[str, tuple[str, list[Diagnostic], set[str]]] = {}
@@ -145,7 +155,8 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
         prev_src = sources[i - 1] if in_order and i > 0 else None
         next_src = sources[i + 1] if in_order and i + 1 < len(book.order) else None
         blocks = group_tabs(page.blocks, config.tab_names)
-        key = digest(nav_base, source, str(prev_src), str(next_src),
+        languages = page_languages(view, page.output, output, source) if view is not None else {}
+        key = digest(nav_base, source, str(prev_src), str(next_src), repr(languages),
                      pickle.dumps((blocks, page.number, page.title), protocol=pickle.HIGHEST_PROTOCOL))
         old = manifest.get(source)
         if not dry_run and old and old[0] == key and (out / output).exists():
@@ -161,6 +172,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
             sidebars[directory] = _sidebar(book, site, output)
         root = relative_url(output, "index.html")
         root = root[: -len("index.html")] if root.endswith("index.html") else root
+        home = relative_url(output, outputs.get(book.root, "index.html")) or posixpath.basename(output)
         html = template.render(
             lang=lang, version=__version__, book=config, s=strings, root=root, output=output,
             source=source, page_title=titles[source][1], page_number=page.number,
@@ -169,7 +181,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
             body=rendered.body, local_toc=rendered.local_toc,
             prev=_nav(site, output, prev_src), next=_nav(site, output, next_src),
             header_links=config.header_links, logo=config.html_logo, favicon=config.favicon,
-            extra_css=config.include_css, extra_js=config.include_js)
+            extra_css=config.include_css, extra_js=config.include_js, home=home, **languages)
         if not dry_run and write_if_changed(out / output, html.encode("utf-8")):
             result.written.append(output)
         result.rendered.append(source)
@@ -184,8 +196,8 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
         if write_if_changed(out / image, src.read_bytes()):
             result.written.append(image)
     for source, (_, _, _) in manifest.items():
-        if source not in new_manifest and (out / (source[:-3] + ".html")).is_file():
-            (out / (source[:-3] + ".html")).unlink()  # the page left the book
+        if source not in new_manifest and (out / (prefix + source[:-3] + ".html")).is_file():
+            (out / (prefix + source[:-3] + ".html")).unlink()  # the page left the book
     if store:
         if new_manifest != manifest:
             store.put_object("html", manifest_key, new_manifest)
@@ -224,6 +236,11 @@ def _write_assets(out: Path, config: Config, result: HtmlResult) -> None:
 def write_html_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined]  # noqa: F821
     """``divebook build html``: the site into ``OUT/html``."""
     assert ctx.book is not None
+    if ctx.views:  # a translated book: a site per language and the side-by-side pages
+        from .html_languages import write_language_sites
+
+        write_language_sites(ctx)
+        return
     result = write_html(ctx.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags)
     ctx.outputs["html"] = result.written
     ctx.extra["html"] = {"rendered": len(result.rendered), "written": len(result.written)}

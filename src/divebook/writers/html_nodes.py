@@ -59,6 +59,8 @@ class Site:
     tab_names: list[str]
     book_root: str  # absolute path of the book, to check images exist
     existing_files: frozenset[str] = frozenset()  # book-relative files (images) that exist
+    origin_lang: str = ""  # a translated book: the original's language (untranslated blocks)
+    side_by_side: bool = False  # pages show original and translation side by side
 
 
 @dataclass
@@ -294,9 +296,11 @@ class PageRenderer:
         return ""
 
     def translated(self, t: Translated) -> str:
-        # Bilingual pages are resolved to one language before writing; if a
-        # Translated node is left, the translation wins, the original stands in.
-        return self.block(t.translation if t.translation is not None else t.original)
+        # One language: the translation, or the original marked as untranslated;
+        # side by side: both (writers/html_languages.py).
+        from .html_languages import render_translated
+
+        return render_translated(self, t)
 
     # ---------------------------------------------------------------- inlines
 

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# `make demo`: build the starter book with everything divebook can build.
+#
+#   tools/demo.sh BIN [BOOK]
+#
+# BIN is the project venv's bin folder (divebook is installed there).  Steps:
+# system packages for the PDF (apt-get when root on Debian/Ubuntu, else the
+# command to run is printed), the book's per-tab environments, then
+# `divebook build` for every target whose writer is part of this checkout,
+# running every page in every tab.  A second run reuses everything.
+set -euo pipefail
+BIN=${1:?usage: tools/demo.sh BIN [BOOK]}
+BOOK=${2:-starter}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+SYSTEM_PACKAGES="texlive-xetex latexmk texlive-latex-extra texlive-lang-korean texlive-lang-cjk fonts-noto-cjk librsvg2-bin poppler-utils"
+start=$(date +%s)
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# 1. TeX, fonts and rsvg-convert, for the PDF.
+have_pdf_tools() {
+  command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v rsvg-convert >/dev/null \
+    && { fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; }
+}
+if have_pdf_tools; then
+  :
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  say "Installing TeX, CJK fonts and rsvg-convert for the PDF (a few minutes, once)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends $SYSTEM_PACKAGES >/dev/null
+else
+  say "The PDF needs system packages; install them with:"
+  echo "    sudo apt-get install -y $SYSTEM_PACKAGES"
+  echo "    (everything else is built now; run make demo again afterwards for the PDF)"
+fi
+
+# 2. One virtual environment and Jupyter kernel per tab (reused while unchanged).
+say "Environments of the book's tabs (.divebook/envs)"
+"$BIN/divebook" env -C "$BOOK"
+
+# 3. Every target this checkout can write.
+targets=(html)
+skipped=()
+writer() { [ -f "src/divebook/writers/$1.py" ]; }
+if writer notebook; then targets+=(notebooks); else skipped+=("notebooks (no notebook writer in this checkout)"); fi
+if writer library; then targets+=(lib); else skipped+=("lib (no library writer in this checkout)"); fi
+if writer latex; then
+  if have_pdf_tools; then targets+=(pdf); else skipped+=("pdf (TeX and fonts are not installed)"); fi
+else
+  skipped+=("pdf (no PDF writer in this checkout)")
+fi
+if [ ! -d src/divebook/execute ] && [ ! -f src/divebook/execute.py ]; then
+  skipped+=("running the code (no execution stage in this checkout)")
+fi
+
+say "Building ${targets[*]} for every tab"
+"$BIN/divebook" build "${targets[@]}" -C "$BOOK" --tab all
+
+# The original language too, when this divebook builds one language at a time.
+langs_done=default
+if [ -f src/divebook/transforms/languages.py ]; then
+  say "Building the English original"
+  "$BIN/divebook" build "${targets[@]}" -C "$BOOK" --tab all --lang en --out "$BOOK/_build/en"
+  langs_done="default + en"
+fi
+
+out="$BOOK/_build"
+echo
+say "The starter book is built ($(( $(date +%s) - start )) s)"
+echo "  website:   $out/html/index.html"
+for t in "${targets[@]}"; do
+  case $t in
+    pdf) echo "  PDF:       $out/pdf/" ;;
+    notebooks) echo "  notebooks: $out/notebooks/" ;;
+    lib) echo "  library:   $out/lib/ (import with PYTHONPATH=$out/lib)" ;;
+  esac
+done
+[ "$langs_done" != default ] && echo "  English:   $out/en/html/index.html"
+echo "  report:    $out/report.json"
+for s in "${skipped[@]}"; do echo "  skipped:   $s"; done
