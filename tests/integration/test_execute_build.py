@@ -456,3 +456,17 @@ def test_companion_library_is_on_the_path_and_in_the_cache_key(tmp_path: Path):
     assert statuses(out) == {("defs.md", "t"): "executed", ("uses.md", "t"): "executed",
                              ("plain.md", "t"): "cached"}
     assert "value 2" in (out / "html/uses.html").read_text()
+
+
+def test_a_tab_with_requirements_runs_in_its_own_environment(tmp_path: Path):
+    book = write_book(tmp_path / "book", {
+        "divebook.toml": '[build]\ntabs = ["main", "extra"]\n[tabs.extra]\nrequirements = ["six"]\n',
+        "index.md": "# Envs\n\n```{.python .input}\nimport sys\nprint('main', sys.prefix)\n```\n\n"
+                    "```{.python .input}\n#@tab extra\nimport six, sys\nprint('extra', sys.prefix)\n```\n",
+    })
+    done = run_divebook(["build", "-C", str(book), "--tab", "all"], divebook_env(), timeout=900)
+    assert done.returncode == 0, done.stderr
+    assert statuses(book / "_build") == {("index.md", "main"): "executed", ("index.md", "extra"): "executed"}
+    html = (book / "_build/html/index.html").read_text()
+    assert f"extra {book / '.divebook' / 'envs' / 'extra'}" in html
+    assert f"main {sys.prefix}" in html

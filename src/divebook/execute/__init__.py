@@ -15,7 +15,6 @@ import json
 import os
 import posixpath
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import nbformat
@@ -25,7 +24,7 @@ from ..library import apply_reverse_alias, imported_library_files, library_root,
 from ..tree import Page, Pos
 from .attach import TabRun, attach_outputs
 from .failures import failing_line, failure_message, strip_ansi
-from .kernels import Kernel, KernelNotFound, environment_fingerprint, find_kernel
+from .kernels import Kernel, TabKernel, tab_kernels
 from .keys import file_digest, run_key
 from .notebook import TabNotebook, cell_tags, executable_cells, page_notebook, tabs_with_code
 from .progress import ExecutionDisplay, print_summary
@@ -82,7 +81,7 @@ def execute_book(ctx) -> None:  # type: ignore[no-untyped-def]
     if not runs:
         return
 
-    kernels, fingerprints = _kernels(config, {r.tab for r in runs})
+    kernels = tab_kernels(config, sorted({r.tab for r in runs}), diags, Console(stderr=True))
     lib_root = library_root(ctx.out)
     packages = _library_packages(config, lib_root)
     gpus = local_gpus() if ctx.options.executor == "local" else []
@@ -91,12 +90,12 @@ def execute_book(ctx) -> None:  # type: ignore[no-untyped-def]
 
     to_run: list[_Run] = []
     for run in runs:
-        kernel_name = config.tab(run.tab).kernel
-        kernel = kernels.get(kernel_name)
-        if isinstance(kernel, str):
-            _fail_without_running(ctx, run, NO_KERNEL, kernel)
+        tab_kernel = kernels[run.tab]
+        kernel_name = tab_kernel.name
+        if tab_kernel.kernel is None:
+            _fail_without_running(ctx, run, NO_KERNEL, tab_kernel.error, report=not tab_kernel.reported)
             continue
-        run.key = _key(run, config, kernel_name, fingerprints[kernel_name], lib_root)
+        run.key = _key(run, config, kernel_name, tab_kernel.fingerprint, lib_root)
         cached = _cached(ctx, run)
         if cached is not None:
             run.result = TabRun(run.notebook, cached[0], "cached")
@@ -149,21 +148,6 @@ def _rewriter(config, tab: str):  # type: ignore[no-untyped-def]
     return lambda code: apply_reverse_alias(code, rules)
 
 
-def _kernels(config, tabs: set[str]) -> tuple[dict[str, Kernel | str], dict[str, str]]:  # type: ignore[no-untyped-def]
-    """Each tab's kernel (or why there is none) and its environment fingerprint."""
-    names = sorted({config.tab(t).kernel for t in tabs})
-    kernels: dict[str, Kernel | str] = {}
-    for name in names:
-        try:
-            kernels[name] = find_kernel(name)
-        except KernelNotFound as exc:
-            kernels[name] = str(exc)
-    found = [k for k in kernels.values() if isinstance(k, Kernel)]
-    with ThreadPoolExecutor(max_workers=max(1, len(found))) as pool:
-        prints = dict(zip([k.name for k in found], pool.map(environment_fingerprint, found)))
-    return kernels, prints
-
-
 def _library_packages(config, lib_root) -> dict[str, bool]:  # type: ignore[no-untyped-def]
     """The library's top-level package names and whether the library is built."""
     packages: dict[str, bool] = {}
@@ -206,7 +190,7 @@ def _cached(ctx, run: _Run) -> tuple[nbformat.NotebookNode, float] | None:  # ty
 # running
 
 
-def _run_all(ctx, to_run: list[_Run], kernels, packages: dict[str, bool],  # type: ignore[no-untyped-def]
+def _run_all(ctx, to_run: list[_Run], kernels: dict[str, TabKernel], packages: dict[str, bool],  # type: ignore[no-untyped-def]
              times: dict[str, float]) -> None:
     config = ctx.config
     lib_root = library_root(ctx.out)
@@ -223,8 +207,10 @@ def _run_all(ctx, to_run: list[_Run], kernels, packages: dict[str, bool],  # typ
         env["PYTHONPATH"] = os.pathsep.join([str(lib_root), *inherited])  # the library first
         cwd = roots[run.tab] / posixpath.dirname(run.page.source)
         cwd.mkdir(parents=True, exist_ok=True)
-        job = Job(run.page.source, run.tab, tab_cfg.kernel, nbformat.writes(run.notebook.notebook),
-                  str(cwd), env, run.settings.timeout, gpus=run.settings.gpus, key=run.key)
+        tab_kernel = kernels[run.tab]
+        job = Job(run.page.source, run.tab, tab_kernel.name, nbformat.writes(run.notebook.notebook),
+                  str(cwd), env, run.settings.timeout, gpus=run.settings.gpus, key=run.key,
+                  kernel_dirs=tab_kernel.dirs)
         run.job = job
         by_job[id(job)] = run
         jobs.append(job)
@@ -236,7 +222,7 @@ def _run_all(ctx, to_run: list[_Run], kernels, packages: dict[str, bool],  # typ
         times[f"{run.tab}:{run.page.source}"] = result.seconds
         if result.outcome == START_FAILED:
             broken.setdefault(job.kernel, result.message)
-        _record(ctx, run, result, packages, kernels.get(job.kernel))
+        _record(ctx, run, result, packages, kernels[run.tab].kernel)
 
     display = ExecutionDisplay(total=len(jobs), enabled=not ctx.options.quiet)
     with display:

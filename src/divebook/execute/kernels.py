@@ -17,6 +17,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,13 +71,16 @@ def installed_kernels() -> list[str]:
     return sorted(names)
 
 
-def find_kernel(name: str) -> Kernel:
-    """The kernel called ``name``; raises KernelNotFound with a helpful message."""
-    if name == DEFAULT_KERNEL:
+def find_kernel(name: str, kernel_dirs: tuple[str, ...] = ()) -> Kernel:
+    """The kernel called ``name`` (``kernel_dirs`` are searched first); KernelNotFound if none."""
+    if name == DEFAULT_KERNEL and not kernel_dirs:
         return Kernel(DEFAULT_KERNEL, (sys.executable, "-m", "ipykernel_launcher", "-f",
                                        "{connection_file}"), "Python 3 (divebook)", "python")
     try:
-        spec = KernelSpecManager().get_kernel_spec(name)
+        manager = KernelSpecManager()
+        if kernel_dirs:
+            manager = KernelSpecManager(kernel_dirs=[*kernel_dirs, *manager.kernel_dirs])
+        spec = manager.get_kernel_spec(name)
     except NoSuchKernel:
         raise KernelNotFound(
             f"no Jupyter kernel named `{name}` (installed: {', '.join(installed_kernels())}); "
@@ -85,6 +89,66 @@ def find_kernel(name: str) -> Kernel:
     return Kernel(name, tuple(spec.argv), spec.display_name, spec.language or "python",
                   tuple(sorted((spec.env or {}).items())), spec.resource_dir or "",
                   dict(spec.metadata or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class TabKernel:
+    """How a tab's code runs: the kernel's name, where its spec lies, its fingerprint."""
+
+    name: str
+    kernel: Kernel | None
+    fingerprint: str = ""
+    #: kernelspec folders searched first (a managed environment's BOOK/.divebook/jupyter/kernels)
+    dirs: tuple[str, ...] = ()
+    #: why the tab has no kernel (kernel is None)
+    error: str = ""
+    #: True when the error is already reported (by the environments)
+    reported: bool = False
+
+
+def tab_kernels(config, tabs: list[str], diags, console) -> dict[str, TabKernel]:  # type: ignore[no-untyped-def]
+    """Each tab's kernel.
+
+    A tab with ``requirements`` runs in the environment ``envs.py`` makes for
+    it (created or repaired here, its problems reported there); any other tab
+    runs in the kernel its configuration names.
+    """
+    from ..envs import environments_for_build
+
+    managed = [t for t in tabs if config.tab(t).requirements]
+    envs = environments_for_build(config, managed, console, diags) if managed else {}
+    result: dict[str, TabKernel] = {}
+    plain: dict[str, Kernel | str] = {}
+    for tab in tabs:
+        if tab in managed:
+            env = envs.get(tab)
+            if env is None:
+                result[tab] = TabKernel(f"divebook-{tab}", None, error="the tab's environment could not "
+                                        "be made (see the error at its requirements)", reported=True)
+                continue
+            dirs = (str(env.jupyter_path / "kernels"),) if env.jupyter_path else ()
+            try:
+                result[tab] = TabKernel(env.kernel_name, find_kernel(env.kernel_name, dirs), env.fingerprint, dirs)
+            except KernelNotFound as exc:
+                result[tab] = TabKernel(env.kernel_name, None, error=str(exc))
+            continue
+        name = config.tab(tab).kernel
+        if name not in plain:
+            try:
+                plain[name] = find_kernel(name)
+            except KernelNotFound as exc:
+                plain[name] = str(exc)
+    found = [k for k in plain.values() if isinstance(k, Kernel)]
+    with ThreadPoolExecutor(max_workers=max(1, len(found))) as pool:
+        prints = dict(zip([k.name for k in found], pool.map(environment_fingerprint, found)))
+    for tab in tabs:
+        if tab in result:
+            continue
+        name = config.tab(tab).kernel
+        kernel = plain[name]
+        result[tab] = (TabKernel(name, kernel, prints[name]) if isinstance(kernel, Kernel)
+                       else TabKernel(name, None, error=kernel))
+    return result
 
 
 class OneKernelSpecs(KernelSpecManager):

@@ -36,6 +36,8 @@ class Job:
     startup_timeout: float = 60.0
     gpus: int = 0
     key: str = ""  # the cache key
+    #: kernelspec folders searched first (a managed per-tab environment's)
+    kernel_dirs: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -88,7 +90,7 @@ async def run_job_async(job: Job, progress: Progress | None = None) -> JobResult
                          **kw)  # type: ignore[arg-type]
 
     try:
-        kernel = find_kernel(job.kernel)
+        kernel = find_kernel(job.kernel, job.kernel_dirs)
     except KernelNotFound as exc:
         return result(NO_KERNEL, message=str(exc))
     if not code_index:
