@@ -157,7 +157,7 @@ def test_a_rewritten_notebook_replaces_the_linked_one(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     book = make_test_book(tmp_path_factory.mktemp("site") / "book")
-    assert main(["build", "html", "-C", str(book), "-q"]) == 0
+    assert main(["build", "html", "--no-eval", "-C", str(book), "-q"]) == 0
     return book / "_build" / "html"
 
 
@@ -210,7 +210,7 @@ def test_group_lacking_a_tab_of_the_page_says_so(tmp_path: Path) -> None:
     book = make_test_book(tmp_path / "book")
     (book / "chapter_deep" / "deeper.md").write_text(
         (book / "chapter_deep" / "deeper.md").read_text() + "\nBetween the groups.\n\n```{.python .input}\n#@tab mxnet\nnpx.set_np()\n```\n")
-    assert main(["build", "html", "-C", str(book), "-q"]) == 0
+    assert main(["build", "html", "--no-eval", "-C", str(book), "-q"]) == 0
     html = read(book / "_build" / "html", "chapter_deep/deeper.html")
     assert '<p class="tab-only">This code is for MXNet only.</p>' in html
     assert "tab-note" not in html
@@ -227,7 +227,7 @@ def test_search_index_is_built_and_skipped_when_nothing_changed(built: Path) -> 
     report = json.loads((built.parent / "report.json").read_text())
     assert report["html"]["search_indexed"] is True
     book = built.parent.parent
-    assert main(["build", "html", "-C", str(book), "-q"]) == 0
+    assert main(["build", "html", "--no-eval", "-C", str(book), "-q"]) == 0
     report = json.loads((built.parent / "report.json").read_text())
     assert "search_indexed" not in report["html"]  # no page changed: Pagefind did not run
 
@@ -254,7 +254,7 @@ def test_missing_pagefind_is_a_warning_not_a_failure(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(search, "pagefind_binary", lambda: None)
     book = make_test_book(tmp_path / "book")
-    assert main(["build", "html", "-C", str(book), "-q"]) == 0
+    assert main(["build", "html", "--no-eval", "-C", str(book), "-q"]) == 0
     report = json.loads((book / "_build" / "report.json").read_text())
     assert any("Pagefind is not installed" in w["message"] for w in report["warnings"])
 
@@ -270,12 +270,12 @@ def test_missing_logo_and_css_are_not_linked(tmp_path: Path) -> None:
     (book / "config.ini").write_text(
         (book / "config.ini").read_text().replace("[html]", "[html]\nhtml_logo = static/logo.png\n"
                                                   "include_css = static/x.css"))
-    assert main(["build", "html", "-C", str(book), "-q"]) == 0
+    assert main(["build", "html", "--no-eval", "-C", str(book), "-q"]) == 0
     html = read(book / "_build" / "html", "index.html")
     assert "static/logo.png" not in html and "static/x.css" not in html
     (book / "static").mkdir()
     (book / "static" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    assert main(["build", "html", "-C", str(book), "-q"]) == 0
+    assert main(["build", "html", "--no-eval", "-C", str(book), "-q"]) == 0
     assert 'src="static/logo.png"' in read(book / "_build" / "html", "index.html")
 
 
