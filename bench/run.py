@@ -102,6 +102,8 @@ def bench_d2lbook(runs: int) -> dict:
         sys.exit(f"d2lbook needs {', '.join(missing)}: sudo apt-get install pandoc librsvg2-bin")
     results: dict[str, dict[str, list[float]]] = {"d2lbook": {}, "divebook": {}}
     pages = {}
+    # d2lbook calls sphinx-build and other tools of its venv through the shell
+    env = {**os.environ, "PATH": f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     for run in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             ours, theirs = Path(tmp) / "ours", Path(tmp) / "theirs"
@@ -114,7 +116,7 @@ def bench_d2lbook(runs: int) -> dict:
                 for tool, (cmd, cwd) in commands.items():  # alternately
                     if phase == "edit":
                         edit(theirs if tool == "d2lbook" else ours, run)
-                    seconds, _, status = measure(cmd, cwd=cwd)
+                    seconds, _, status = measure(cmd, cwd=cwd, env=env)
                     if status not in (0, 1):
                         sys.exit(f"{tool} failed ({status}) in {phase}")
                     results[tool].setdefault(phase, []).append(seconds)

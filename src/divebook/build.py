@@ -42,6 +42,8 @@ class BuildOptions:
     lang: str | None = None
     strict: bool = False
     quiet: bool = False
+    #: index the website for search; ``divebook serve`` indexes after reloading instead
+    index_search: bool = True
 
     def out_dir(self) -> Path:
         return (self.out or self.book / "_build").resolve()
@@ -113,7 +115,7 @@ def read_stage(ctx: BuildContext) -> Book:
 
 def execute_stage(ctx: BuildContext) -> None:
     start = time.perf_counter()
-    if ctx.options.evaluate and ctx.config.eval_notebook:
+    if _runs_code(ctx):
         try:
             from .execute import execute_book
         except ImportError:  # the execution stage is not part of this build of divebook
@@ -153,15 +155,24 @@ def build(options: BuildOptions) -> BuildContext:
             t0 = time.perf_counter()
             write(ctx)
             ctx.stages[f"write_{target}"] = time.perf_counter() - t0
+    if (ctx.out / "html").is_dir() and {"html", "pdf", "notebooks"} & set(targets):
+        from .writers.downloads import finish_site  # notebooks and PDFs into the website
+
+        finish_site(ctx)
     ctx.stages["write"] = time.perf_counter() - start
     write_report(ctx, book)
     return ctx
 
 
+def _runs_code(ctx: BuildContext) -> bool:
+    """Code runs when evaluation is on and a target shows outputs (``build lib`` alone shows none)."""
+    shows_outputs = any(t != "lib" for t in _expand_targets(ctx.options.targets))
+    return ctx.options.evaluate and ctx.config.eval_notebook and shows_outputs
+
+
 def _evaluation_needs_library(ctx: BuildContext) -> bool:
     """Pages that run import the companion library, so a build that runs code writes it first."""
-    return (ctx.options.evaluate and ctx.config.eval_notebook
-            and any(tab.library is not None for tab in ctx.config.tabs))
+    return _runs_code(ctx) and any(tab.library is not None for tab in ctx.config.tabs)
 
 
 def _expand_targets(targets: list[str]) -> list[str]:

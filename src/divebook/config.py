@@ -84,6 +84,12 @@ class Config:
     warning_is_error: bool = False
     timeout: float = DEFAULT_TIMEOUT
     tabs: list[TabConfig] = field(default_factory=list)
+    #: per-page execution settings by wildcard: {"chapter_gpu/*.md": {"timeout": 60,
+    #: "resources": {"gpus": 2}, "inputs": ["../data/x.csv"]}} ([pages."GLOB"] tables)
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: wildcards of the notebooks whose code runs (default: all of them); the library and
+    #: everything else still see every notebook ([build] eval_pages)
+    eval_pages: list[str] = field(default_factory=list)
     # [html]
     header_links: list[HeaderLink] = field(default_factory=list)
     favicon: str = ""
@@ -168,7 +174,7 @@ _INI_KEYS: dict[str, set[str]] = {
               "resources", "eval_notebook", "source_dir", "output_dir", "warning_is_error",
               "sphinx_extensions", "sphinx_configs", "tabs", "origin_repo",
               # divebook additions
-              "kernels", "timeout", "requirements"},
+              "kernels", "timeout", "requirements", "eval_pages"},
     "html": {"header_links", "favicon", "html_logo", "include_css", "include_js"},
     "pdf": {"main_font", "sans_font", "mono_font", "post_latex", "latex_logo", "bibfile",
             "style", "latex_url", "template"},
@@ -293,6 +299,7 @@ def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
     cfg.exclusions = _split_list(get("build", "exclusions"))
     cfg.resources = _split_list(get("build", "resources"))
     cfg.dependencies = _split_list(get("build", "dependencies"))
+    cfg.eval_pages = _split_list(get("build", "eval_pages"))
     if parser.has_option("build", "eval_notebook"):
         cfg.eval_notebook = _as_bool(get("build", "eval_notebook"), cfg.pos("build.eval_notebook"), diags)
     if parser.has_option("build", "warning_is_error"):
@@ -402,7 +409,7 @@ def _header_links(value: str, where: Pos, diags: Diagnostics) -> list[HeaderLink
 _TOML_KEYS: dict[str, set[str]] = {
     "project": {"name", "title", "author", "copyright", "release", "lang"},
     "build": {"index", "notebooks", "non_notebooks", "exclusions", "resources", "dependencies",
-              "eval", "eval_notebook", "tabs", "timeout", "warning_is_error"},
+              "eval", "eval_notebook", "eval_pages", "tabs", "timeout", "warning_is_error"},
     "html": {"header_links", "favicon", "logo", "include_css", "include_js"},
     "pdf": {"main_font", "sans_font", "mono_font", "logo", "bibfile", "template"},
     "library": {"version_file", "root_dir", "write_to_source"},
@@ -410,6 +417,7 @@ _TOML_KEYS: dict[str, set[str]] = {
     "translation": {"origin_lang", "origin_repo"},
     "repository": {"github", "branch"},
 }
+_TOML_PAGE_KEYS = {"timeout", "resources", "inputs"}
 _TOML_TAB_KEYS = {"kernel", "requirements", "timeout", "library", "colab_repo", "colab_libs", "env"}
 _TOML_LIBRARY_KEYS = {"file", "name", "simple_alias", "fluent_alias", "args_alias", "alias",
                       "reverse_alias"}
@@ -460,6 +468,9 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
     for name, value in data.items():
         if name == "tabs":
             continue
+        if name == "pages":
+            cfg.pages = _toml_pages(value, cfg, path.name, diags)
+            continue
         if name not in _TOML_KEYS:
             diags.warning(cfg.pos(name), f"unknown table [{name}] in divebook.toml; it is ignored",
                           "config-key")
@@ -491,6 +502,7 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
     cfg.resources = typed("build", "resources", list, [])
     cfg.dependencies = typed("build", "dependencies", list, [])
     cfg.eval_notebook = typed("build", "eval", bool, typed("build", "eval_notebook", bool, True))
+    cfg.eval_pages = typed("build", "eval_pages", list, [])
     cfg.timeout = float(typed("build", "timeout", (int, float), DEFAULT_TIMEOUT))
     cfg.warning_is_error = typed("build", "warning_is_error", bool, False)
     tab_names = typed("build", "tabs", list, [])
@@ -567,6 +579,22 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
     cfg.repository = typed("repository", "github", str, "")
     cfg.repository_branch = typed("repository", "branch", str, "main")
     return cfg
+
+
+def _toml_pages(value: Any, cfg: Config, file: str, diags: Diagnostics) -> dict[str, dict[str, Any]]:
+    """``[pages."GLOB"]`` tables: execution settings for the pages a wildcard matches."""
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ConfigError(file, cfg.lines.get("pages", 0), '`pages` must hold tables such as '
+                          '[pages."chapter_x/*.md"] with timeout, resources or inputs')
+    pages: dict[str, dict[str, Any]] = {}
+    for pattern, settings in value.items():
+        where = f"pages.{pattern}"
+        for key in settings:
+            if key not in _TOML_PAGE_KEYS:
+                diags.warning(cfg.pos(where), f"unknown key `{key}` in [pages.\"{pattern}\"]; it is "
+                              f"ignored (known keys: {', '.join(sorted(_TOML_PAGE_KEYS))})", "config-key")
+        pages[pattern] = {k: v for k, v in settings.items() if k in _TOML_PAGE_KEYS}
+    return pages
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pickle
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,10 +24,15 @@ from ..config import Config
 from ..diagnostics import Diagnostic, Diagnostics
 from ..i18n import strings as ui_strings
 from ..transforms.tabs import group_tabs
-from ..tree import Book, Page, TocNode, plain_text
+from ..tree import Book, Page, Pos, TocNode, plain_text
+from .colab import colab_links
+from .discussion import qr_svg, split_discussion
+from .downloads import DOWNLOADS, MANIFEST
 from .highlight import html_style_css
 from .html_languages import page_languages
-from .html_nodes import PageRenderer, Site, esc, relative_url
+from .html_nodes import PageRenderer, Site, esc, relative_url, tab_title, tabs_on_page
+from .icons import icon, icon_for
+from .search import SearchIndexError, index_exists, index_site
 
 if TYPE_CHECKING:
     from ..transforms.languages import LanguageView
@@ -38,13 +44,23 @@ THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
 class HtmlResult:
     written: list[str] = field(default_factory=list)  # output paths whose bytes changed
     rendered: list[str] = field(default_factory=list)  # pages rendered (not taken from cache)
+    removed: list[str] = field(default_factory=list)  # pages deleted because they left the book
     pages: dict[str, str] = field(default_factory=dict)  # source -> output path
 
 
+#: UI strings the theme's script needs (it reads them from ``<body data-strings>``)
+JS_STRINGS = ("copy", "copied", "show_more", "show_less", "search_no_results", "search_titles_only",
+              "search_loading", "download_notebook", "download_all_notebooks", "download_pdf")
+
+
+@lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(THEME_DIR)),
-                              autoescape=jinja2.select_autoescape(["html"]),
-                              trim_blocks=False, lstrip_blocks=False)
+    """The theme's templates, compiled once per process (Jinja reloads a template that changed)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(THEME_DIR)),
+                             autoescape=jinja2.select_autoescape(["html"]),
+                             trim_blocks=False, lstrip_blocks=False)
+    env.globals["icon"] = icon
+    return env
 
 
 def page_title(page: Page) -> str:
@@ -143,9 +159,13 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     math_before = len(math_cache)
 
     parents = _parents(book.toc)
+    chrome = _page_chrome(config)
+    js_strings = {key: strings[key] for key in JS_STRINGS if key in strings}
     nav_base = digest(code_digest(), repr(sorted(titles.items())), repr(config.tab_names),
                       lang, config.title, repr(config.header_links), repr(book.toc), str(book.orphans),
-                      config.favicon, config.html_logo, repr(config.include_css), repr(config.include_js))
+                      config.favicon, config.html_logo, repr(config.include_css), repr(config.include_js),
+                      repr(chrome), repr([(t.name, t.colab_repo) for t in config.tabs]),
+                      repr(config.colab_exclusions), config.repository, config.repository_branch)
     sidebars: dict[str, str] = {}
     images: set[str] = set()
     for i, source in enumerate(sources):
@@ -154,9 +174,11 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
         in_order = source in book.order
         prev_src = sources[i - 1] if in_order and i > 0 else None
         next_src = sources[i + 1] if in_order and i + 1 < len(book.order) else None
-        blocks = group_tabs(page.blocks, config.tab_names)
+        content, discussion = split_discussion(page.blocks)
+        blocks = group_tabs(content, config.tab_names)
         languages = page_languages(view, page.output, output, source) if view is not None else {}
         key = digest(nav_base, source, str(prev_src), str(next_src), repr(languages),
+                     repr(sorted(discussion.items())),
                      pickle.dumps((blocks, page.number, page.title), protocol=pickle.HIGHEST_PROTOCOL))
         old = manifest.get(source)
         if not dry_run and old and old[0] == key and (out / output).exists():
@@ -165,7 +187,8 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
             images |= old[2]
             continue
         page_diags = Diagnostics()
-        renderer = PageRenderer(site, source, page_diags, math_cache)
+        page_tabs = tabs_on_page(blocks, config.tab_names)
+        renderer = PageRenderer(site, source, page_diags, math_cache, page_tabs=page_tabs)
         rendered = renderer.render(blocks)
         directory = posixpath.dirname(output)
         if directory not in sidebars:
@@ -178,10 +201,14 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
             source=source, page_title=titles[source][1], page_number=page.number,
             default_tab=config.default_tab, sidebar=_mark_current(sidebars[directory], source,
                                                                   parents.get(source, [])),
-            body=rendered.body, local_toc=rendered.local_toc,
+            body=_after_title(rendered.body, _tab_note(strings, page_tabs, config.tab_names)),
+            local_toc=rendered.local_toc,
             prev=_nav(site, output, prev_src), next=_nav(site, output, next_src),
-            header_links=config.header_links, logo=config.html_logo, favicon=config.favicon,
-            extra_css=config.include_css, extra_js=config.include_js, home=home, **languages)
+            page_tabs=page_tabs,
+            discussion=_discussion(discussion, config.tab_names),
+            colab=[(t, url) for t, url in colab_links(config, output) if not page_tabs or t in page_tabs],
+            edit_url=_edit_url(config, source), js_strings=js_strings, home=home,
+            **chrome, **languages)
         if not dry_run and write_if_changed(out / output, html.encode("utf-8")):
             result.written.append(output)
         result.rendered.append(source)
@@ -198,12 +225,76 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     for source, (_, _, _) in manifest.items():
         if source not in new_manifest and (out / (prefix + source[:-3] + ".html")).is_file():
             (out / (prefix + source[:-3] + ".html")).unlink()  # the page left the book
+            result.removed.append(prefix + source[:-3] + ".html")
     if store:
         if new_manifest != manifest:
             store.put_object("html", manifest_key, new_manifest)
         if len(math_cache) != math_before:
             store.put_object("math", math_key, math_cache)
     return result
+
+
+def _page_chrome(config: Config) -> dict[str, object]:
+    """What every page shows from the configuration: links, logo, favicon (files that exist)."""
+    def exists(name: str) -> str:
+        return name if name and (config.root / name).is_file() else ""
+
+    return {
+        "header_links": [{"name": link.name, "url": link.url, "icon": icon_for(link.icon)}
+                         for link in config.header_links],
+        "logo": exists(config.html_logo),
+        "favicon": exists(config.favicon),
+        "extra_css": [name for name in config.include_css if exists(name)],
+        "extra_js": [name for name in config.include_js if exists(name)],
+        "book_tabs": [(t, tab_title(t)) for t in config.tab_names],
+        "tab_names": {t: tab_title(t) for t in config.tab_names},
+    }
+
+
+def _tab_note(strings: dict[str, str], page_tabs: list[str], book_tabs: list[str]) -> str:
+    """"This section has code for PyTorch only." when a page lacks some of the book's tabs."""
+    if not page_tabs or len(book_tabs) < 2 or set(page_tabs) >= set(book_tabs):
+        return ""
+    return strings["only_tab"].format(tabs=", ".join(tab_title(t) for t in page_tabs))
+
+
+def _after_title(body: str, note: str) -> str:
+    """The page's body with ``note`` (a tab note) right under its title."""
+    if not note:
+        return body
+    html = f'<p class="tab-note" data-pagefind-ignore>{esc(note)}</p>\n'
+    at = body.find("</h1>")
+    return body[:at + 6] + html + body[at + 6:] if at >= 0 else html + body
+
+
+def _discussion(links: dict[str, str], tabs: list[str]) -> list[dict[str, str]]:
+    """One entry per distinct discussion link, with the tabs it is for ("" = every tab)."""
+    if not links:
+        return []
+    if set(links) == {""}:
+        return [{"tabs": "", "url": links[""], "qr": qr_svg(links[""])}]
+    entries: list[dict[str, str]] = []
+    for tab in tabs:
+        url = links.get(tab) or links.get("")
+        if not url:
+            continue
+        for entry in entries:
+            if entry["url"] == url:
+                entry["tabs"] += " " + tab
+                break
+        else:
+            entries.append({"tabs": tab, "url": url, "qr": qr_svg(url)})
+    return entries
+
+
+def _edit_url(config: Config, source: str) -> str:
+    """"Edit this page" on GitHub, when ``[repository] github`` names the book's repository."""
+    repo = config.repository.strip().rstrip("/")
+    if not repo:
+        return ""
+    if not repo.startswith(("http://", "https://")):
+        repo = "https://github.com/" + repo.removesuffix(".git")
+    return f"{repo}/edit/{config.repository_branch}/{source}"
 
 
 def _nav(site: Site, output: str, source: str | None) -> dict[str, str] | None:
@@ -221,11 +312,17 @@ def _write_assets(out: Path, config: Config, result: HtmlResult) -> None:
             rel = path.relative_to(THEME_DIR / "static").as_posix()
             if write_if_changed(static / rel, path.read_bytes()):
                 result.written.append(f"_static/{rel}")
-    css = (html_style_css("default", ".highlight") + "\n@media (prefers-color-scheme: dark) {\n"
+    # Dark code on screens only: paper gets the light colours whatever the screen showed.
+    css = (html_style_css("default", ".highlight") + "\n@media screen and (prefers-color-scheme: dark) {\n"
            + html_style_css("github-dark", ':root:not([data-theme="light"]) .highlight') + "\n}\n"
-           + html_style_css("github-dark", ':root[data-theme="dark"] .highlight'))
+           + "@media screen {\n" + html_style_css("github-dark", ':root[data-theme="dark"] .highlight')
+           + "\n}\n")
     if write_if_changed(static / "pygments.css", css.encode()):
         result.written.append("_static/pygments.css")
+    manifest = out / DOWNLOADS / MANIFEST
+    if not manifest.exists():  # no downloads yet; the build's last step fills it in
+        write_if_changed(manifest, b"window.divebookDownloads = {\"tabs\": {}, \"pdf\": null};\n")
+        result.written.append(f"{DOWNLOADS}/{MANIFEST}")
     for extra in [config.favicon, config.html_logo, *config.include_css, *config.include_js]:
         if extra and (config.root / extra).is_file():
             if write_if_changed(out / extra, (config.root / extra).read_bytes()):
@@ -236,11 +333,19 @@ def _write_assets(out: Path, config: Config, result: HtmlResult) -> None:
 def write_html_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined]  # noqa: F821
     """``divebook build html``: the site into ``OUT/html``."""
     assert ctx.book is not None
+    site = ctx.out / "html"
     if ctx.views:  # a translated book: a site per language and the side-by-side pages
         from .html_languages import write_language_sites
 
-        write_language_sites(ctx)
-        return
-    result = write_html(ctx.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags)
+        result = write_language_sites(ctx)
+    else:
+        result = write_html(ctx.book, ctx.config, site, ctx.store, ctx.diags)
     ctx.outputs["html"] = result.written
     ctx.extra["html"] = {"rendered": len(result.rendered), "written": len(result.written)}
+    pages_changed = result.removed or any(p.endswith(".html") for p in result.written)
+    if getattr(ctx.options, "index_search", True) and (pages_changed or not index_exists(site)):
+        try:
+            index_site(site)
+            ctx.extra["html"]["search_indexed"] = True  # type: ignore[index]
+        except SearchIndexError as exc:
+            ctx.diags.warning(Pos(ctx.config.source or ".", 0), str(exc), "search-index")

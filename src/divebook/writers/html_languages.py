@@ -27,6 +27,7 @@ from ..tree import (
 from .html_nodes import esc, relative_url
 
 if TYPE_CHECKING:
+    from .html import HtmlResult
     from ..build import BuildContext
     from ..transforms.languages import LanguageView
     from .html_nodes import PageRenderer
@@ -142,13 +143,12 @@ def _with_status(book: Book, page: Page) -> Book:
     return replace(book, pages=pages, orphans=list(book.orphans) + [STATUS_SOURCE])
 
 
-def write_language_sites(ctx: "BuildContext") -> None:
+def write_language_sites(ctx: BuildContext) -> HtmlResult:
     """``divebook build html`` for a translated book: every view into ``OUT/html``."""
     from ..transforms.languages import SIDE_BY_SIDE, TRANSLATION
-    from .html import write_html
+    from .html import HtmlResult, write_html  # noqa: F811  (html imports this module)
 
-    written: list[str] = []
-    rendered = 0
+    total = HtmlResult()
     status = ctx.extra.get("translation")
     has_sbs = any(v.kind == SIDE_BY_SIDE for v in ctx.views)
     for view in ctx.views:
@@ -156,7 +156,7 @@ def write_language_sites(ctx: "BuildContext") -> None:
         if view.kind == TRANSLATION and isinstance(status, dict):
             book = _with_status(book, status_page(status, view.lang, has_sbs))
         result = write_html(book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, view=view)
-        written.extend(result.written)
-        rendered += len(result.rendered)
-    ctx.outputs["html"] = written
-    ctx.extra["html"] = {"rendered": rendered, "written": len(written)}
+        total.written.extend(result.written)
+        total.rendered.extend(result.rendered)
+        total.removed.extend(result.removed)
+    return total

@@ -21,7 +21,7 @@ from ..tree import (
     BibItem, Bibliography, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef, FootnoteRef,
     Figure, HardBreak, Heading, Image, Inline, Link, ListBlock, Math, MathBlock, Paragraph, Pos,
     Quote, Raw, RawInline, Ref, Role, Rule, SoftBreak, Strike, Strong, Table, TabContent, TabGroup,
-    Text, Toc, TocNode, Translated, plain_text,
+    Text, Toc, TocNode, Translated, plain_text, walk_blocks,
 )
 from .highlight import highlight_html
 from .html_outputs import render_outputs
@@ -71,10 +71,23 @@ class PageResult:
     tabs: list[str] = field(default_factory=list)  # tabs shown on the page
 
 
+def tabs_on_page(blocks: list[Block], tab_names: list[str]) -> list[str]:
+    """The tabs that have a panel somewhere on the (tab-grouped) page, in book order."""
+    found: set[str] = set()
+    for block in walk_blocks(blocks):
+        if isinstance(block, TabGroup):
+            found.update(block.panels)
+        elif isinstance(block, TabContent):
+            found.update(block.tabs[:1])
+    return [t for t in tab_names if t in found]
+
+
 class PageRenderer:
     def __init__(self, site: Site, source: str, diags: Diagnostics,
-                 math_cache: dict[tuple[str, bool], str]) -> None:
+                 math_cache: dict[tuple[str, bool], str], page_tabs: list[str] | None = None) -> None:
         self.site = site
+        #: the tabs the whole page has code or prose for (a group lacking some says so)
+        self.page_tabs = page_tabs if page_tabs is not None else list(site.tab_names)
         self.source = source
         self.output = site.outputs[source]
         self.diags = diags
@@ -242,8 +255,9 @@ class PageRenderer:
             f'{"" if t == shown else " hidden"}>{self.blocks(g.panels[t])}</div>'
             for t in tabs)
         only = ""
-        if len(tabs) == 1 and len(self.site.tab_names) > 1:
-            note = self.site.strings["only_tab"].format(tabs=tab_title(tabs[0]))
+        if len(self.site.tab_names) > 1 and set(tabs) < set(self.page_tabs):
+            names = ", ".join(tab_title(t) for t in tabs)
+            note = self.site.strings["only_tab_here"].format(tabs=names)
             only = f'<p class="tab-only">{esc(note)}</p>'
         return (f'<div class="tabgroup" data-tabs="{esc(" ".join(tabs))}">'
                 f'<div class="tabbar" role="tablist">{buttons}</div>{only}{panels}</div>\n')

@@ -1,26 +1,66 @@
-/* divebook default theme: tabs, theme toggle, menu, keyboard navigation.
-   No framework, no network: the site works from file:// as well. */
+/* divebook default theme: framework tabs, dark mode, search, copy buttons,
+   long outputs, downloads, menu and keyboard navigation.
+   No framework and nothing from outside the site. */
 (function () {
   "use strict";
   var root = document.documentElement;
+  var body = document.body;
+  var siteRoot = body.getAttribute("data-root") || "";
+  var strings = {};
+  try { strings = JSON.parse(body.getAttribute("data-strings") || "{}"); } catch (e) {}
+  var tabTitles = {};
+  try { tabTitles = JSON.parse(body.getAttribute("data-tab-titles") || "{}"); } catch (e) {}
+  var pageTabs = (body.getAttribute("data-tabs") || "").split(" ").filter(Boolean);
+  var defaultTab = root.getAttribute("data-default-tab") || "";
   var store = {
     get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
     set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) {} }
   };
+  function t(key, fallback) { return strings[key] || fallback; }
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
 
-  /* ---------------------------------------------------------- framework tabs */
+  /* ------------------------------------------------------------ framework tabs */
+  var selectedTab = defaultTab;
+  /* The tab the page's own tools (downloads, Colab, discussion) follow. */
+  function pageTab() {
+    if (pageTabs.length) return pageTabs.indexOf(selectedTab) >= 0 ? selectedTab : pageTabs[0];
+    return Object.prototype.hasOwnProperty.call(tabTitles, selectedTab) ? selectedTab : defaultTab;
+  }
   function showTab(tab) {
-    var groups = document.querySelectorAll(".tabgroup");
-    groups.forEach(function (group) {
+    selectedTab = tab;
+    document.querySelectorAll(".tabgroup").forEach(function (group) {
       var tabs = (group.getAttribute("data-tabs") || "").split(" ");
       if (tabs.indexOf(tab) < 0) return;
       group.querySelectorAll(".tab").forEach(function (b) {
         b.setAttribute("aria-selected", b.getAttribute("data-tab") === tab ? "true" : "false");
+        b.tabIndex = b.getAttribute("data-tab") === tab ? 0 : -1;
       });
       group.querySelectorAll(".tabpanel").forEach(function (p) {
         p.hidden = p.getAttribute("data-tab") !== tab;
       });
     });
+    var own = pageTab();
+    document.querySelectorAll(".colab-link").forEach(function (a) {
+      a.hidden = a.getAttribute("data-tab") !== own;
+    });
+    var discuss = document.querySelectorAll(".discuss");
+    var match = null;
+    discuss.forEach(function (d) {
+      var tabs = (d.getAttribute("data-for-tabs") || "").split(" ");
+      if (!match && (tabs.indexOf(own) >= 0 || tabs[0] === "")) match = d;
+    });
+    discuss.forEach(function (d, i) { d.hidden = match ? d !== match : i > 0; });
+    renderDownloads(own);
   }
   function chooseTab(tab, remember) {
     showTab(tab);
@@ -29,76 +69,313 @@
   document.addEventListener("click", function (e) {
     var button = e.target.closest && e.target.closest(".tab");
     if (!button) return;
-    var tab = button.getAttribute("data-tab");
     var before = button.getBoundingClientRect().top;
-    chooseTab(tab, true);
+    chooseTab(button.getAttribute("data-tab"), true);
     /* keep the clicked tab where it was on screen */
     window.scrollBy(0, button.getBoundingClientRect().top - before);
   });
-  var urlTab = new URLSearchParams(window.location.search).get("tab");
-  if (urlTab) chooseTab(urlTab, true);
-  else if (store.get("divebook-tab")) showTab(store.get("divebook-tab"));
+  document.addEventListener("keydown", function (e) {
+    /* arrow keys move between the tabs of a tab bar (WAI-ARIA tabs) */
+    var button = e.target.closest && e.target.closest(".tab");
+    if (!button || (e.key !== "ArrowLeft" && e.key !== "ArrowRight")) return;
+    var buttons = Array.prototype.slice.call(button.parentNode.querySelectorAll(".tab"));
+    var i = buttons.indexOf(button) + (e.key === "ArrowRight" ? 1 : -1);
+    var next = buttons[(i + buttons.length) % buttons.length];
+    e.preventDefault();
+    e.stopPropagation();
+    chooseTab(next.getAttribute("data-tab"), true);
+    next.focus();
+  }, true);
 
-  /* ---------------------------------------------------------- dark mode */
+  /* ------------------------------------------------------------ downloads */
+  var downloads = window.divebookDownloads || { tabs: {}, pdf: null };
+  var downloadBox = document.querySelector(".downloads");
+  function renderDownloads(tab) {
+    if (!downloadBox) return;
+    var stem = downloadBox.getAttribute("data-notebook");
+    var info = (downloads.tabs || {})[tab] || {};
+    var base = siteRoot + "_downloads/";
+    var label = tabTitles[tab] && Object.keys(tabTitles).length > 1 ? " (" + tabTitles[tab] + ")" : "";
+    downloadBox.textContent = "";
+    function add(href, text, cls, save) {
+      var a = el("a", { href: href, "class": "download " + cls }, text);
+      if (save) a.setAttribute("download", "");
+      downloadBox.appendChild(a);
+    }
+    if (info.pages && info.pages.indexOf(stem) >= 0)
+      add(base + "notebooks/" + tab + "/" + stem + ".ipynb", t("download_notebook", "Notebook") + label,
+          "notebook", true);
+    if (info.zip) add(base + info.zip, t("download_all_notebooks", "All notebooks") + label, "zip", true);
+    var pdf = info.pdf || downloads.pdf;
+    if (pdf) add(base + pdf, t("download_pdf", "PDF"), "pdf", false);
+  }
+
+  var urlTab = new URLSearchParams(window.location.search).get("tab");
+  var storedTab = store.get("divebook-tab");
+  if (urlTab && Object.prototype.hasOwnProperty.call(tabTitles, urlTab)) chooseTab(urlTab, true);
+  else if (storedTab) showTab(storedTab);
+  else showTab(defaultTab);
+
+  /* ------------------------------------------------------------ dark mode */
   var toggle = document.querySelector(".theme-toggle");
+  function isDark() {
+    var chosen = root.getAttribute("data-theme");
+    if (chosen) return chosen === "dark";
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  }
+  function syncToggle() { if (toggle) toggle.setAttribute("aria-pressed", isDark() ? "true" : "false"); }
   if (toggle) toggle.addEventListener("click", function () {
-    var current = root.getAttribute("data-theme") ||
-      (window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
-    var next = current === "dark" ? "light" : "dark";
+    var next = isDark() ? "light" : "dark";
     root.setAttribute("data-theme", next);
     store.set("divebook-theme", next);
+    syncToggle();
   });
+  syncToggle();
 
-  /* ---------------------------------------------------------- menu (phones) */
+  /* ------------------------------------------------------------ menu (phones) */
   var menu = document.querySelector(".menu-button");
   if (menu) menu.addEventListener("click", function () {
-    var open = document.body.classList.toggle("sidebar-open");
+    var open = body.classList.toggle("sidebar-open");
     menu.setAttribute("aria-expanded", open ? "true" : "false");
   });
   var current = document.querySelector('.sidebar a[aria-current="page"]');
   if (current && current.scrollIntoView) current.scrollIntoView({ block: "center" });
 
-  /* ---------------------------------------------------------- copy buttons */
+  /* ------------------------------------------------------------ copy buttons */
+  /* What a reader wants to paste: the code, without prompts or printed output. */
+  function codeToCopy(text) {
+    text = text.replace(/\n$/, "");
+    var lines = text.split("\n");
+    var prompt = /^(>>>|\.\.\.)( |$)|^\$ |^In \[\d*\]: /;
+    if (lines.some(function (l) { return /^>>>( |$)|^\$ |^In \[\d*\]: /.test(l); })) {
+      lines = lines.filter(function (l) { return prompt.test(l); })
+                   .map(function (l) { return l.replace(prompt, ""); });
+    }
+    return lines.join("\n");
+  }
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = el("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      body.appendChild(area);
+      area.select();
+      try { document.execCommand("copy") ? resolve() : reject(); } catch (e) { reject(e); }
+      body.removeChild(area);
+    });
+  }
   document.querySelectorAll(".cell .input").forEach(function (input) {
     var code = input.querySelector("code");
     if (!code) return;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "copy-button";
-    button.textContent = "Copy";
+    var button = el("button", { type: "button", "class": "copy-button" }, t("copy", "Copy"));
     button.addEventListener("click", function () {
-      var text = code.innerText.replace(/\n$/, "");
-      var done = function () {
-        button.textContent = "Copied";
-        setTimeout(function () { button.textContent = "Copy"; }, 1500);
-      };
-      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done);
-      else {
-        var area = document.createElement("textarea");
-        area.value = text; document.body.appendChild(area); area.select();
-        try { document.execCommand("copy"); done(); } catch (e) {}
-        document.body.removeChild(area);
-      }
+      copyText(codeToCopy(code.textContent)).then(function () {
+        button.textContent = t("copied", "Copied");
+        setTimeout(function () { button.textContent = t("copy", "Copy"); }, 1500);
+      }, function () {});
     });
     input.appendChild(button);
   });
 
-  /* ---------------------------------------------------------- external images on demand */
+  /* ------------------------------------------------------------ long outputs */
+  var LONG = 24; /* lines shown before "show all" */
+  document.querySelectorAll(".outputs").forEach(function (box) {
+    var lines = 0;
+    box.querySelectorAll("pre").forEach(function (pre) { lines += pre.textContent.split("\n").length; });
+    if (lines <= LONG) return;
+    box.classList.add("collapsible", "collapsed");
+    var button = el("button", { type: "button", "class": "output-toggle", "aria-expanded": "false" },
+                    t("show_more", "Show all output"));
+    button.addEventListener("click", function () {
+      var collapsed = box.classList.toggle("collapsed");
+      button.setAttribute("aria-expanded", collapsed ? "false" : "true");
+      button.textContent = collapsed ? t("show_more", "Show all output") : t("show_less", "Show less");
+    });
+    box.parentNode.insertBefore(button, box.nextSibling);
+  });
+
+  /* ------------------------------------------------------------ external images on demand */
   document.addEventListener("click", function (e) {
     var link = e.target.closest && e.target.closest(".external-image");
     if (!link) return;
     e.preventDefault();
-    var img = document.createElement("img");
-    img.src = link.getAttribute("data-src");
-    img.alt = link.getAttribute("data-alt") || "";
+    var img = el("img", { src: link.getAttribute("data-src"), alt: link.getAttribute("data-alt") || "" });
     link.replaceWith(img);
   });
 
-  /* ---------------------------------------------------------- keyboard: <- -> */
+  /* ------------------------------------------------------------ search */
+  var searchBox = document.getElementById("search");
+  var input = document.getElementById("search-input");
+  var results = document.getElementById("search-results");
+  var searchToggle = document.querySelector(".search-toggle");
+  var pagefind = null;
+  var pagefindState = "idle"; /* idle | loading | ready | unavailable */
+  var pagefindWaiters = [];
+  var searchSerial = 0;
+
+  function loadPagefind(done) {
+    if (pagefindState === "ready" || pagefindState === "unavailable") return done(pagefind);
+    pagefindWaiters.push(done);
+    if (pagefindState === "loading") return;
+    pagefindState = "loading";
+    var finish = function (pf) {
+      pagefind = pf;
+      pagefindState = pf ? "ready" : "unavailable";
+      pagefindWaiters.splice(0).forEach(function (w) { w(pf); });
+    };
+    /* Browsers do not load modules from file:// pages: search titles there instead. */
+    if (window.location.protocol === "file:") return finish(null);
+    var url = new URL(siteRoot + "_pagefind/pagefind.js", document.baseURI).href;
+    import(url).then(function (pf) {
+      return Promise.resolve(pf.options({ excerptLength: 22 })).then(function () {
+        return pf.init ? pf.init() : null;
+      }).then(function () { finish(pf); });
+    }).catch(function () { finish(null); });
+  }
+
+  /* Pagefind gives site-absolute URLs ("/a/b.html#x"); make them work from this page. */
+  function siteUrl(url) { return siteRoot + url.replace(/^\//, ""); }
+  /* Excerpts are text with <mark> around the words found: keep only those tags. */
+  function excerptHtml(excerpt) {
+    return escapeHtml(excerpt || "").replace(/&lt;(\/?)mark&gt;/g, "<$1mark>");
+  }
+
+  function showResults(nodes, note) {
+    results.textContent = "";
+    if (note) results.appendChild(el("p", { "class": "search-note" }, note));
+    nodes.forEach(function (n) { results.appendChild(n); });
+    results.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+  function hideResults() {
+    results.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+  }
+
+  function titleSearch(query) {
+    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    var seen = {};
+    var hits = [];
+    document.querySelectorAll(".sidebar a").forEach(function (a) {
+      var text = a.textContent.replace(/\s+/g, " ").trim();
+      var low = text.toLowerCase();
+      if (seen[a.href] || !words.every(function (w) { return low.indexOf(w) >= 0; })) return;
+      seen[a.href] = true;
+      var hit = el("a", { href: a.getAttribute("href"), "class": "search-hit" });
+      hit.appendChild(el("span", { "class": "hit-title" }, text));
+      hits.push(hit);
+    });
+    return hits.slice(0, 12);
+  }
+
+  function noResults(query) {
+    return [el("p", { "class": "search-empty" }, t("search_no_results", "No results for “{query}”.")
+      .replace("{query}", query))];
+  }
+
+  function runSearch() {
+    var query = input.value.trim();
+    var serial = ++searchSerial;
+    if (!query) { hideResults(); return; }
+    if (pagefindState === "loading") showResults([], t("search_loading", "Searching…"));
+    loadPagefind(function (pf) {
+      if (serial !== searchSerial) return;
+      if (!pf) {
+        var hits = titleSearch(query);
+        showResults(hits.length ? hits : noResults(query),
+                    t("search_titles_only", "Full-text search needs the site served over HTTP; searching page titles only."));
+        return;
+      }
+      pf.search(query).then(function (search) {
+        if (serial !== searchSerial || !search) return null;
+        return Promise.all(search.results.slice(0, 10).map(function (r) { return r.data(); }));
+      }).then(function (pages) {
+        if (!pages || serial !== searchSerial) return;
+        if (!pages.length) return showResults(noResults(query));
+        showResults(pages.map(function (page) {
+          var item = el("div", { "class": "search-result" });
+          var main = el("a", { href: siteUrl(page.url), "class": "search-hit" });
+          main.appendChild(el("span", { "class": "hit-title" }, (page.meta && page.meta.title) || page.url));
+          var excerpt = el("span", { "class": "hit-excerpt" });
+          excerpt.innerHTML = excerptHtml(page.excerpt);
+          main.appendChild(excerpt);
+          item.appendChild(main);
+          var title = (page.meta && page.meta.title) || "";
+          (page.sub_results || []).filter(function (s) {
+            return s.url !== page.url && s.title.replace(/#$/, "") !== title;
+          }).slice(0, 3)
+            .forEach(function (sub) {
+              var a = el("a", { href: siteUrl(sub.url), "class": "search-hit sub" });
+              a.appendChild(el("span", { "class": "hit-title" }, sub.title.replace(/#$/, "")));
+              var ex = el("span", { "class": "hit-excerpt" });
+              ex.innerHTML = excerptHtml(sub.excerpt);
+              a.appendChild(ex);
+              item.appendChild(a);
+            });
+          return item;
+        }));
+      }).catch(function () {});
+    });
+  }
+
+  if (input && results) {
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(runSearch, 120);
+    });
+    input.addEventListener("focus", function () {
+      loadPagefind(function () {});
+      if (input.value.trim() && results.childNodes.length) results.hidden = false;
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") {
+        var first = results.querySelector(".search-hit");
+        if (first && !results.hidden) { e.preventDefault(); first.click(); }
+      } else if (e.key === "ArrowDown") {
+        var hit = results.querySelector(".search-hit");
+        if (hit) { e.preventDefault(); hit.focus(); }
+      }
+    });
+    results.addEventListener("keydown", function (e) {
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+      var hits = Array.prototype.slice.call(results.querySelectorAll(".search-hit"));
+      var i = hits.indexOf(document.activeElement) + (e.key === "ArrowDown" ? 1 : -1);
+      e.preventDefault();
+      if (i < 0) input.focus(); else if (hits[i]) hits[i].focus();
+    });
+    document.addEventListener("click", function (e) {
+      if (!searchBox.contains(e.target) && !(searchToggle && searchToggle.contains(e.target))) hideResults();
+    });
+  }
+  function openSearch() {
+    body.classList.add("search-open");
+    if (searchToggle) searchToggle.setAttribute("aria-expanded", "true");
+    input.focus();
+  }
+  function closeSearch() {
+    hideResults();
+    body.classList.remove("search-open");
+    if (searchToggle) searchToggle.setAttribute("aria-expanded", "false");
+  }
+  if (searchToggle) searchToggle.addEventListener("click", function () {
+    if (body.classList.contains("search-open")) closeSearch(); else openSearch();
+  });
+
+  /* ------------------------------------------------------------ keyboard */
   document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && searchBox && searchBox.contains(document.activeElement)) {
+      closeSearch();
+      input.blur();
+      return;
+    }
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
-    var t = e.target;
-    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var target = e.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    if (e.key === "/" && input) { e.preventDefault(); openSearch(); return; }
     var link = null;
     if (e.key === "ArrowLeft") link = document.querySelector(".pager a.prev");
     if (e.key === "ArrowRight") link = document.querySelector(".pager a.next");

@@ -1,0 +1,98 @@
+"""The Dask executor: the same jobs on an existing dask.distributed cluster.
+
+One task per page and tab.  A page's GPUs become the task's ``GPU``
+resource, so only workers started with ``--resources GPU=N`` take it (and
+the operator gives each such worker its devices).  Results, the executed
+notebooks, come back as they finish and go straight into the cache.  When a
+worker is lost mid-task the scheduler runs the task again elsewhere; after
+too many lost workers the page is reported as failed.
+
+Workers need divebook installed, the kernels the book names, and the build
+folder at the same path (a shared file system): the page runs in the
+build's copy of the book.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from .progress import ExecutionDisplay
+from .runner import LOST, Job, JobResult, Progress, run_job
+
+
+class ClusterError(Exception):
+    """The cluster cannot be used (unreachable scheduler, no workers)."""
+
+
+def run_dask(jobs: list[Job], scheduler: str, display: ExecutionDisplay,
+             on_result: Callable[[Job, JobResult], None], connect_timeout: float = 15.0) -> None:
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:  # pragma: no cover - dask is a dependency
+        raise ClusterError(f"--executor dask needs dask.distributed: {exc}") from None
+    try:
+        client = Client(scheduler, timeout=f"{connect_timeout}s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    try:
+        try:
+            client.wait_for_workers(1, timeout=connect_timeout)
+        except (TimeoutError, OSError):
+            raise ClusterError(f"the Dask scheduler at {scheduler} has no workers") from None
+        workers = client.scheduler_info(n_workers=-1).get("workers", {})
+        most_gpus = max((w.get("resources", {}).get("GPU", 0) for w in workers.values()), default=0)
+        futures = {}
+        for job in jobs:
+            if job.gpus > most_gpus:
+                on_result(job, JobResult(
+                    LOST, job.notebook, 0.0,
+                    message=f"the page needs {job.gpus} GPU(s) and no worker of the cluster offers "
+                            f"that many (start workers with `--resources GPU={job.gpus}`)"))
+                continue
+            resources = {"GPU": job.gpus} if job.gpus else None
+            future = client.submit(run_job, job, key=f"divebook-{job.tab}-{job.source}-{job.key[:12]}",
+                                   resources=resources, pure=False)
+            futures[future] = job
+        display.total = len(futures)
+        last_refresh = 0.0
+        seq = as_completed(list(futures), loop=client.loop)
+        for future in seq:
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - KilledWorker, CancelledError, a worker's crash
+                result = JobResult(LOST, job.notebook, 0.0,
+                                   message=f"the cluster could not run the page: {type(exc).__name__}: "
+                                           f"{exc}")
+            display.finish(f"task {job.source} [{job.tab}]", result.outcome != "ok")
+            on_result(job, result)
+            if time.perf_counter() - last_refresh > 1.0:
+                _show_processing(client, futures, display)
+                last_refresh = time.perf_counter()
+    finally:
+        client.close()
+
+
+def _show_processing(client: object, futures: dict, display: ExecutionDisplay) -> None:
+    """Which worker runs which page, for the live display."""
+    if not display.enabled:
+        return
+    try:
+        processing = client.processing()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - only for the display
+        return
+    by_key = {f.key: job for f, job in futures.items()}
+    display.running.clear()
+    for worker, keys in processing.items():
+        for key in keys:
+            job = by_key.get(key)
+            if job is not None:
+                display.running[f"{worker} {key}"] = _running(job, worker)
+    display.refresh()
+
+
+def _running(job: Job, worker: str):  # type: ignore[no-untyped-def]
+    from .progress import Running
+
+    return Running(job.source, job.tab, Progress(), worker)

@@ -1,0 +1,446 @@
+"""``divebook serve``: build the website, serve it, rebuild on every change, reload the page.
+
+* The server is the standard library's threaded HTTP server, bound to
+  127.0.0.1 unless ``--host`` says otherwise.  It serves files under
+  ``OUT/html`` and nothing else: ``..`` (plain or percent-encoded), absolute
+  paths, hidden files and symbolic links that lead outside are refused with
+  403 or 404, and folders are never listed.
+* watchfiles watches the book; a change rebuilds through the normal pipeline,
+  whose caches re-read and re-render only the pages that changed.  The search
+  index is brought up to date after the browser has reloaded, so it never
+  delays a preview.
+* Each HTML page gets a small script that listens to ``/_divebook/events``
+  (server-sent events).  After a rebuild it reloads the page; when the build
+  failed, or the book has errors, it shows them over the page and the server
+  keeps running.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import queue
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+from rich.console import Console
+from rich.markup import escape
+
+from .build import BuildContext, BuildOptions, build, exit_status, prepare
+from .diagnostics import ConfigError
+from .writers.search import index_exists
+
+LIVE_PREFIX = "/_divebook/"
+_TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
+          ".svg": "image/svg+xml", ".ipynb": "application/x-ipynb+json", ".json": "application/json",
+          ".wasm": "application/wasm", ".pagefind": "application/octet-stream",
+          ".pf_meta": "application/octet-stream", ".pf_index": "application/octet-stream",
+          ".pf_fragment": "application/octet-stream", ".zip": "application/zip",
+          ".pdf": "application/pdf", ".html": "text/html; charset=utf-8"}
+
+
+# ---------------------------------------------------------------------- paths
+
+
+def resolve_site_path(site: Path, raw: str) -> tuple[int, Path | None]:
+    """Map a request target to a file under ``site``: (200, path), (403, None) or (404, None).
+
+    ``site`` must be absolute and resolved.  The path is percent-decoded once;
+    a ``..`` segment is refused, a hidden segment is not found, and the final
+    file (links followed) must lie inside ``site``.
+    """
+    path = unquote(urlsplit(raw).path, errors="strict") if raw else "/"
+    if "\x00" in path or "\\" in path:
+        return HTTPStatus.NOT_FOUND, None
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        return HTTPStatus.FORBIDDEN, None
+    if any(p.startswith(".") for p in parts):
+        return HTTPStatus.NOT_FOUND, None
+    try:
+        target = site.joinpath(*parts).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return HTTPStatus.NOT_FOUND, None
+    if target != site and not target.is_relative_to(site):
+        return HTTPStatus.FORBIDDEN, None
+    if target.is_dir():
+        target = target / "index.html"  # a folder shows its index page, never a listing
+        if target.is_symlink() and not target.resolve().is_relative_to(site):
+            return HTTPStatus.FORBIDDEN, None
+    if not target.is_file():
+        return HTTPStatus.NOT_FOUND, None
+    return HTTPStatus.OK, target
+
+
+# ---------------------------------------------------------------------- state shared with requests
+
+
+@dataclass
+class BuildState:
+    """What the browser is told after each build."""
+
+    version: int = 0
+    ok: bool = True
+    seconds: float = 0.0
+    errors: list[dict] = field(default_factory=list)
+    failure: str = ""  # the build did not finish: why
+    changed: list[str] = field(default_factory=list)  # book files whose change started the build
+    written: list[str] = field(default_factory=list)  # site files the build wrote
+
+    def to_json(self) -> str:
+        many = len(self.written) > 500  # then every page reloads
+        return json.dumps({"version": self.version, "ok": self.ok, "seconds": round(self.seconds, 3),
+                           "errors": self.errors[:50], "failure": self.failure,
+                           "changed": self.changed[:50], "written": [] if many else self.written,
+                           "all": many}, ensure_ascii=False)
+
+
+class Broadcaster:
+    """Server-sent events to every open page."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._clients: list[queue.Queue[str | None]] = []
+
+    def subscribe(self) -> queue.Queue[str | None]:
+        q: queue.Queue[str | None] = queue.Queue()
+        with self._lock:
+            self._clients.append(q)
+        return q
+
+    def unsubscribe(self, q: queue.Queue[str | None]) -> None:
+        with self._lock:
+            if q in self._clients:
+                self._clients.remove(q)
+
+    def send(self, message: str | None) -> None:
+        with self._lock:
+            for q in self._clients:
+                q.put(message)
+
+
+LIVE_JS = r"""/* divebook serve: reload after each rebuild, show build errors on the page. */
+(function () {
+  "use strict";
+  var seen = null;
+  var box = null;
+  function show(state) {
+    var lines = [];
+    if (state.failure) lines.push(state.failure);
+    (state.errors || []).forEach(function (e) {
+      lines.push((e.file || "") + (e.line ? ":" + e.line : "") + ": " + e.message);
+    });
+    if (!lines.length) { if (box) { box.remove(); box = null; } return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "divebook-build-errors";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;left:1rem;right:1rem;bottom:1rem;z-index:1000;max-height:45vh;" +
+        "overflow:auto;background:#2d1414;color:#ffd7d2;border:2px solid #ff8a80;border-radius:10px;" +
+        "padding:.8rem 1rem;font:13px/1.5 ui-monospace,monospace;white-space:pre-wrap;box-shadow:0 8px 30px rgba(0,0,0,.4)";
+      var close = document.createElement("button");
+      close.textContent = "\u00d7";
+      close.setAttribute("aria-label", "Close");
+      close.style.cssText = "float:right;background:none;border:0;color:inherit;font-size:20px;cursor:pointer";
+      close.onclick = function () { box.remove(); box = null; };
+      box.appendChild(close);
+      box.appendChild(document.createElement("strong"));
+      box.appendChild(document.createElement("div"));
+      document.body.appendChild(box);
+    }
+    box.childNodes[1].textContent = state.failure ? "divebook: the build failed" :
+      "divebook: the book has " + state.errors.length + " error(s)";
+    box.childNodes[2].textContent = lines.join("\n");
+  }
+  /* Reload when this page, or anything every page uses, was written again. */
+  function touchesThisPage(state) {
+    var me = decodeURIComponent(window.location.pathname).replace(/^\//, "");
+    if (me === "" || /\/$/.test(me)) me += "index.html";
+    return state.all || (state.written || []).some(function (w) {
+      return w === me || !/\.html$/.test(w) && !/^_downloads\//.test(w);
+    });
+  }
+  function connect() {
+    var events = new EventSource("/_divebook/events");
+    events.addEventListener("build", function (e) {
+      var state = JSON.parse(e.data);
+      var fresh = seen !== null && state.version !== seen;
+      seen = state.version;
+      if (fresh && state.ok && touchesThisPage(state)) { window.location.reload(); return; }
+      show(state);
+    });
+  }
+  connect();
+})();
+"""
+
+
+# ---------------------------------------------------------------------- HTTP
+
+
+def make_handler(site: Path, state: Callable[[], BuildState], broadcaster: Broadcaster | None,
+                 live: bool = True) -> type[BaseHTTPRequestHandler]:
+    """A request handler serving ``site`` (resolved), with live reload when ``live``."""
+    site = site.resolve()
+    inject = b'<script src="/_divebook/live.js"></script>\n'
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "divebook"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass  # quiet: the console shows builds, not requests
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self._respond(head=True)
+
+        def do_GET(self) -> None:  # noqa: N802
+            self._respond(head=False)
+
+        def _send(self, status: int, body: bytes, content_type: str, head: bool) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def _error(self, status: int, head: bool) -> None:
+            phrase = HTTPStatus(status).phrase
+            self._send(status, f"{status} {phrase}\n".encode(), "text/plain; charset=utf-8", head)
+
+        def _respond(self, head: bool) -> None:
+            path = urlsplit(self.path).path
+            if live and path.startswith(LIVE_PREFIX):
+                name = path[len(LIVE_PREFIX):]
+                if name == "live.js":
+                    return self._send(200, LIVE_JS.encode(), "text/javascript; charset=utf-8", head)
+                if name == "status":
+                    return self._send(200, state().to_json().encode(), "application/json", head)
+                if name == "events" and broadcaster is not None and not head:
+                    return self._events()
+                return self._error(HTTPStatus.NOT_FOUND, head)
+            try:
+                status, target = resolve_site_path(site, self.path)
+            except UnicodeDecodeError:
+                status, target = HTTPStatus.NOT_FOUND, None
+            if target is None:
+                return self._error(status, head)
+            try:
+                body = target.read_bytes()
+            except OSError:
+                return self._error(HTTPStatus.NOT_FOUND, head)
+            suffix = target.suffix.lower()
+            content_type = _TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] or \
+                "application/octet-stream"
+            if live and suffix == ".html":
+                at = body.rfind(b"</body>")
+                body = body[:at] + inject + body[at:] if at >= 0 else body + inject
+            self._send(200, body, content_type, head)
+
+        def _events(self) -> None:
+            assert broadcaster is not None
+            q = broadcaster.subscribe()
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-cache")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                self.wfile.write(f"retry: 500\nevent: build\ndata: {state().to_json()}\n\n".encode())
+                self.wfile.flush()
+                while True:
+                    try:
+                        message = q.get(timeout=15)
+                    except queue.Empty:
+                        message = ""  # keep the connection alive
+                    if message is None:
+                        return
+                    data = f"event: build\ndata: {message}\n\n" if message else ": ping\n\n"
+                    self.wfile.write(data.encode())
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError, OSError):
+                return
+            finally:
+                broadcaster.unsubscribe(q)
+
+    return Handler
+
+
+class SiteServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def static_server(site: Path, host: str = "127.0.0.1", port: int = 0) -> SiteServer:
+    """A plain server for a built site (no live reload): for tests and quick looks."""
+    return SiteServer((host, port), make_handler(site, BuildState, None, live=False))
+
+
+# ---------------------------------------------------------------------- watching and rebuilding
+
+
+class Preview:
+    """A live preview: first build, then server and watcher threads until ``stop()``."""
+
+    def __init__(self, book: Path, out: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
+                 evaluate: bool = True, lang: str | None = None, console: Console | None = None) -> None:
+        self.book = book.resolve()
+        self.options = BuildOptions(book=self.book, out=out, targets=["html"], evaluate=evaluate,
+                                    lang=lang, quiet=True, index_search=False)
+        self.out = self.options.out_dir()
+        self.site = self.out / "html"
+        self.host, self.port = host, port
+        self.console = console or Console(stderr=True, highlight=False)
+        self.state = BuildState()
+        self.broadcaster = Broadcaster()
+        self._stop = threading.Event()
+        self._index_wanted = threading.Event()
+        #: seconds without a rebuild before the search index is brought up to date
+        self.index_delay = 1.0
+        self._threads: list[threading.Thread] = []
+        self.server: SiteServer | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+    def rebuild(self, changed: list[str] | None = None) -> BuildState:
+        """Build once and tell the open pages; never raises for a broken book."""
+        start = time.perf_counter()
+        state = BuildState(version=self.state.version + 1, changed=changed or [])
+        try:
+            ctx: BuildContext = build(self.options)
+            state.written = list(ctx.outputs.get("html", []))
+            state.errors = [d.to_json() for d in ctx.diags.sorted() if d.severity == "error"]
+            if exit_status(ctx) and not state.errors:  # --strict style: warnings count
+                state.errors = [d.to_json() for d in ctx.diags.sorted()]
+        except ConfigError as exc:
+            state.ok = False
+            state.failure = f"{exc.file}:{exc.line}: {exc.message}" if exc.line else f"{exc.file}: {exc.message}"
+        except Exception as exc:  # a bug in divebook: show it, keep serving
+            state.ok = False
+            state.failure = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            self.console.print(traceback.format_exc(), markup=False)
+        state.seconds = time.perf_counter() - start
+        self.state = state
+        self.broadcaster.send(state.to_json())
+        pages_written = any(name.endswith(".html") for name in state.written)
+        if state.ok and (pages_written or not index_exists(self.site)):
+            self._index_wanted.set()
+        return state
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until ``stop()`` (True) or ``timeout`` seconds (False)."""
+        return self._stop.wait(timeout)
+
+    def start(self) -> None:
+        """First build, then serve and watch; ConfigError/UsageError if the book cannot be built."""
+        prepare(self.options)  # a book that cannot be configured is a usage error, not a preview
+        self.rebuild()
+        if not self.state.ok:
+            self.console.print(f"[red]{escape(self.state.failure)}[/red]")
+        self.server = SiteServer((self.host, self.port),
+                                 make_handler(self.site, lambda: self.state, self.broadcaster))
+        self.port = self.server.server_address[1]
+        for target, name in ((self.server.serve_forever, "serve"), (self._watch, "watch"),
+                             (self._index, "index")):
+            thread = threading.Thread(target=target, name=f"divebook-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._index_wanted.set()
+        self.broadcaster.send(None)
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def _ignored(self, path: str) -> bool:
+        p = Path(path)
+        return p == self.out or self.out in p.parents
+
+    def _watch(self) -> None:
+        import watchfiles
+
+        class BookFilter(watchfiles.DefaultFilter):
+            def __init__(inner, preview: Preview) -> None:  # noqa: N805
+                super().__init__(ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, "_build",
+                                              ".ipynb_checkpoints", ".divebook"))
+                inner.preview = preview
+
+            def __call__(inner, change: watchfiles.Change, path: str) -> bool:  # noqa: N805
+                return super().__call__(change, path) and not inner.preview._ignored(path)
+
+        for changes in watchfiles.watch(self.book, watch_filter=BookFilter(self), step=20,
+                                        stop_event=self._stop, raise_interrupt=False):
+            if self._stop.is_set():
+                return
+            names = sorted({Path(p).relative_to(self.book).as_posix() for _, p in changes
+                            if Path(p).is_relative_to(self.book)})
+            state = self.rebuild(names)
+            shown = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
+            shown_markup = escape(shown)
+            if state.ok:
+                color = "red" if state.errors else "green"
+                self.console.print(f"[{color}]rebuilt in {state.seconds:.2f} s[/{color}] ({shown_markup})"
+                                   + (f": {len(state.errors)} errors" if state.errors else ""))
+                for error in state.errors[:5]:
+                    self.console.print(f"  {error['file']}:{error['line']}: {error['message']}",
+                                       markup=False)
+            else:
+                self.console.print(f"[red]build failed[/red] ({escape(shown)}): {escape(state.failure)}")
+
+    def _index(self) -> None:
+        from .writers.search import SearchIndexError, index_site
+
+        while not self._stop.is_set():
+            self._index_wanted.wait()
+            # Wait for the edits to settle, so indexing never competes with a rebuild.
+            while self._index_wanted.is_set() and not self._stop.is_set():
+                self._index_wanted.clear()
+                self._stop.wait(self.index_delay)
+            if self._stop.is_set():
+                return
+            try:
+                index_site(self.site, nice=True)
+            except SearchIndexError as exc:
+                self.console.print(f"[yellow]{escape(str(exc))}[/yellow]")
+
+
+def serve(book: Path, out: Path | None, host: str, port: int, evaluate: bool = True,
+          lang: str | None = None) -> int:
+    """Run the live preview until interrupted; the exit status."""
+    console = Console(stderr=True, highlight=False)
+    preview = Preview(book, out, host, port, evaluate, lang, console)
+    try:
+        preview.start()
+    except OSError as exc:
+        console.print(f"[red]divebook serve: cannot listen on {host}:{port}: {exc.strerror or exc}[/red]")
+        return 2
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        console.print(f"[yellow]Listening on {host}: other machines can read this preview.[/yellow]")
+    console.print(f"Serving [bold]{preview.url}[/bold] from {preview.site} — watching {preview.book} "
+                  "(Ctrl+C stops)")
+    try:
+        while not preview.wait(3600):
+            pass
+    except KeyboardInterrupt:
+        console.print("stopped")
+    finally:
+        preview.stop()
+    return 0
