@@ -34,7 +34,7 @@ from ..tree import (
     TabGroup, Text, Toc, Translated, plain_text, walk_blocks,
 )
 from .highlight import highlight_latex
-from .html_outputs import clean_stream
+from .html_outputs import clean_stream, strip_ansi
 from .latex_escape import escape_code, escape_text, escape_url, label_key, strip_controls
 from .latex_images import ImageMaker, PdfImage
 from .latex_linemap import Marks, strip_marks
@@ -256,7 +256,8 @@ class LatexRenderer:
         return ""
 
     def _output_text(self, text: str, kind: str) -> str:
-        text = strip_controls(text.expandtabs(4)).rstrip()
+        # Paper has no terminal colours: what the terminal finally shows, in plain text.
+        text = strip_controls(strip_ansi(text).expandtabs(4)).rstrip()
         if not text.strip():
             return ""
         lines = text.split("\n")
