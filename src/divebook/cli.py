@@ -43,8 +43,8 @@ def make_parser() -> argparse.ArgumentParser:
                        description="Build the book. Targets: html (default), pdf, notebooks, lib, all.")
     p.add_argument("targets", nargs="*", metavar="TARGET", help=f"{', '.join(TARGETS)} or all")
     _common(p)
-    p.add_argument("--tab", metavar="T", help="framework tab for the PDF and notebooks "
-                   "(default: the book's default tab; `all` for every tab)")
+    p.add_argument("--tab", metavar="T", help="framework tab of the PDF (default: the book's default "
+                   "tab; `all` for one PDF per tab) and of the notebooks (default: every tab)")
     p.add_argument("--no-eval", action="store_true", help="do not run the code")
     p.add_argument("--jobs", type=int, default=0, metavar="N",
                    help="kernels and workers at once (default: number of cores)")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, require, write_book
+from tests.conftest import require, write_book
 from tests.integration.execute_envs import divebook_env, report, run_divebook, statuses
 
 pytestmark = [pytest.mark.kernel, pytest.mark.dask]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from divebook.config import Config, TabConfig, load_config
+from divebook.config import Config, load_config
 from divebook.diagnostics import Diagnostics
 from divebook.execute.failures import failing_line, failure_message
 from divebook.execute.keys import file_digest, run_key

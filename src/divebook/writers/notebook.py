@@ -34,11 +34,11 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def notebook_tabs(ctx) -> list[str]:  # type: ignore[no-untyped-def]
-    """``--tab``: None -> the default tab, ``all`` -> every tab, else that tab."""
+    """``--tab T`` -> that tab; otherwise every tab, as the website offers each tab's notebook."""
     tab = ctx.options.tab
-    if tab is None:
-        return [ctx.config.default_tab]
-    return list(ctx.config.tab_names) if tab == "all" else [tab]
+    if tab is None or tab == "all":
+        return list(ctx.config.tab_names)
+    return [tab]
 
 
 def tab_notebook_json(ctx, source: str, tab: str) -> str | None:  # type: ignore[no-untyped-def]
