@@ -39,43 +39,29 @@ fi
 say "Environments of the book's tabs (.divebook/envs)"
 "$BIN/divebook" env -C "$BOOK"
 
-# 3. Every target this checkout can write.
-targets=(html)
+# 3. Everything: website (Korean, English, side by side), PDFs, notebooks, library,
+#    every page run in both tabs.  Without TeX the PDF is left out (and said so).
+targets=(html notebooks lib)
 skipped=()
-writer() { [ -f "src/divebook/writers/$1.py" ]; }
-if writer notebook; then targets+=(notebooks); else skipped+=("notebooks (no notebook writer in this checkout)"); fi
-if writer library; then targets+=(lib); else skipped+=("lib (no library writer in this checkout)"); fi
-if writer latex; then
-  if have_pdf_tools; then targets+=(pdf); else skipped+=("pdf (TeX and fonts are not installed)"); fi
-else
-  skipped+=("pdf (no PDF writer in this checkout)")
-fi
-if [ ! -d src/divebook/execute ] && [ ! -f src/divebook/execute.py ]; then
-  skipped+=("running the code (no execution stage in this checkout)")
-fi
+if have_pdf_tools; then targets+=(pdf); else skipped+=("pdf (TeX and fonts are not installed)"); fi
 
 say "Building ${targets[*]} for every tab"
-"$BIN/divebook" build "${targets[@]}" -C "$BOOK" --tab all
-
-# The original language too, when this divebook builds one language at a time.
-langs_done=default
-if [ -f src/divebook/transforms/languages.py ]; then
-  say "Building the English original"
-  "$BIN/divebook" build "${targets[@]}" -C "$BOOK" --tab all --lang en --out "$BOOK/_build/en"
-  langs_done="default + en"
-fi
+status=0
+"$BIN/divebook" build "${targets[@]}" -C "$BOOK" --tab all || status=$?
 
 out="$BOOK/_build"
 echo
 say "The starter book is built ($(( $(date +%s) - start )) s)"
-echo "  website:   $out/html/index.html"
+echo "  website (Korean):   $out/html/index.html"
+echo "  website (English):  $out/html/en/index.html"
+echo "  side by side:       $out/html/bilingual/index.html"
 for t in "${targets[@]}"; do
   case $t in
-    pdf) echo "  PDF:       $out/pdf/" ;;
-    notebooks) echo "  notebooks: $out/notebooks/" ;;
-    lib) echo "  library:   $out/lib/ (import with PYTHONPATH=$out/lib)" ;;
+    pdf) for f in "$out"/pdf/*.pdf; do [ -e "$f" ] && echo "  PDF:                $f"; done ;;
+    notebooks) for f in "$out"/notebooks/*.zip; do [ -e "$f" ] && echo "  notebooks:          $f"; done ;;
+    lib) echo "  library:            $out/lib/ (import with PYTHONPATH=$out/lib)" ;;
   esac
 done
-[ "$langs_done" != default ] && echo "  English:   $out/en/html/index.html"
-echo "  report:    $out/report.json"
-for s in "${skipped[@]}"; do echo "  skipped:   $s"; done
+echo "  report:             $out/report.json"
+for s in "${skipped[@]}"; do echo "  skipped:            $s"; done
+exit $status

@@ -9,7 +9,7 @@ import tomllib
 import pytest
 
 from divebook.cli import main
-from tests.integration.test_starter_run import STARTER, page_cells, read_starter
+from tests.integration.starter_build import STARTER, page_cells, read_starter
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SECTIONS = [

@@ -1,18 +1,11 @@
 """What the starter book's prose says is what its code prints, in both tabs.
 
-The pages run in their tabs' real kernels (``test_starter_run``: divebook's
-reader, the ``#@save`` library, ``envs.ensure_tab_env`` and nbclient), and
-each number the prose quotes is checked against the real output.
-
-When the build executes pages itself (the execution stage), point
-``DIVEBOOK_STARTER_NOTEBOOKS`` at the executed notebooks of a build
-(``OUT/notebooks``, one folder per tab holding ``chapter_x/page.ipynb``) and
-the same checks read those instead of running the code again.
+The numbers come from the real build (every page executed in both tabs, see
+``starter_build.py``): the executed notebooks the notebooks target writes.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -20,7 +13,7 @@ import nbformat
 import pytest
 
 from tests.conftest import require
-from tests.integration.test_starter_run import page_cells, read_starter, run_book
+from tests.integration.starter_build import build_starter, page_cells, read_starter
 
 TABS = ("pytorch", "mxnet")
 pytestmark = [pytest.mark.kernel]
@@ -57,17 +50,10 @@ def _cell_text(outputs: list) -> str:
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory) -> dict[tuple[str, str], list[str]]:
+def outputs() -> dict[tuple[str, str], list[str]]:
     """(page, tab) -> the text each code cell printed ("[image]" for a figure, "!!!" for an error)."""
-    notebooks = os.environ.get("DIVEBOOK_STARTER_NOTEBOOKS")
-    if notebooks:
-        return _from_notebooks(Path(notebooks))
-    results = run_book(None, list(TABS), tmp_path_factory.mktemp("lib"))
-    found = {}
-    for key, runs in results.items():
-        found[key] = [r.text + "[image]\n" * len(r.images) + (f"!!! {r.error}\n" if r.error else "")
-                      for r in runs]
-    return found
+    _, out = build_starter()
+    return _from_notebooks(out / "notebooks")
 
 
 def page(outputs, source: str, tab: str) -> str:
