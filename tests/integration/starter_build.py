@@ -34,6 +34,15 @@ def page_cells(book: Book, source: str, tab: str) -> list[str]:
             if isinstance(block, CodeCell) and block.executable and tab in block.tabs]
 
 
+def runs_in(book: Book, source: str, tab: str, tabs: tuple[str, ...] = ("pytorch", "mxnet")) -> bool:
+    """Whether the build runs ``source`` in ``tab`` (d2lbook's rule: a page whose cells are all
+    shared runs in the default tab only; another tab runs when some cell names it)."""
+    cells = [b for b in walk_blocks(book.pages[source].blocks) if isinstance(b, CodeCell) and b.executable]
+    if tab == tabs[0]:
+        return any(tab in c.tabs for c in cells)
+    return any(tab in c.tabs and len(c.tabs) < len(tabs) for c in cells)
+
+
 @lru_cache(maxsize=1)
 def build_starter() -> tuple[int, Path]:
     """``divebook build all --tab all -C starter`` once per test session: (status, OUT)."""
