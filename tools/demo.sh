@@ -20,7 +20,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # 1. TeX, fonts and rsvg-convert, for the PDF.
 have_pdf_tools() {
   command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v rsvg-convert >/dev/null \
-    && { fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; }
+    && { fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; }  # not -q: pipefail
 }
 if have_pdf_tools; then
   :
