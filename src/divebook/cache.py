@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,14 @@ class Store:
         self.put(namespace, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+@lru_cache(maxsize=1)
+def _file_mode() -> int:
+    """The mode a new file gets from the umask (mkstemp's files are private: 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,6 +83,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, _file_mode())  # a website's files must be readable by the web server
         os.replace(tmp, path)
     except BaseException:
         try:

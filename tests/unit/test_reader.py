@@ -6,7 +6,8 @@ import textwrap
 from pathlib import Path
 
 from divebook.diagnostics import Diagnostics
-from divebook.reader.fences import parse_info, read_cell, strip_hide_marks
+from divebook.codemarks import strip_hide_marks
+from divebook.reader.fences import parse_info, read_cell
 from divebook.reader.page import read_page
 from divebook.reader.slides import strip_slide_marks
 from divebook.tree import (

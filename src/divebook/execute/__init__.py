@@ -26,7 +26,7 @@ from .attach import TabRun, attach_outputs
 from .failures import failing_line, failure_message, strip_ansi
 from .kernels import Kernel, TabKernel, tab_kernels
 from .keys import file_digest, run_key
-from .notebook import TabNotebook, cell_tags, executable_cells, page_notebook, tabs_with_code
+from .notebook import TabNotebook, cell_tags, page_notebook, tabs_with_code
 from .progress import ExecutionDisplay, print_summary
 from .runner import NO_KERNEL, OK, START_FAILED, Job, JobResult
 from .settings import PageSettings, is_evaluated, local_gpus, page_settings

@@ -95,14 +95,3 @@ def read_cell(code: str) -> CellHead:
 def is_tab_selector(code: str) -> bool:
     """The ``%load_ext d2lbook.tab`` / ``tab.interact_select`` cell."""
     return bool(_TAB_SELECTOR.search(code))
-
-
-def strip_hide_marks(source: str) -> str:
-    """The code as readers see it: lines that are only a hide mark removed."""
-    kept = []
-    for line in source.split("\n"):
-        stripped = line.strip()
-        if re.fullmatch(r"#\s*@(hide_code|hide_output|hide|expect_error)", stripped):
-            continue
-        kept.append(re.sub(r"\s*#\s*@(hide_code|hide_output|hide|expect_error)\s*$", "", line))
-    return "\n".join(kept)

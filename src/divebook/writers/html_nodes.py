@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostics
 from ..i18n import ref_text
-from ..reader.fences import strip_hide_marks
+from ..codemarks import strip_hide_marks
 from ..tree import (
     BibItem, Bibliography, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef, FootnoteRef,
     Figure, HardBreak, Heading, Image, Inline, Link, ListBlock, Math, MathBlock, Paragraph, Pos,

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostics
 from ..i18n import ref_text
-from ..reader.fences import strip_hide_marks
+from ..codemarks import strip_hide_marks
 from ..tree import (
     Bibliography, BibItem, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef, FootnoteRef,
     Figure, HardBreak, Heading, Image, Inline, Link, ListBlock, Math, MathBlock, Output, Paragraph,
