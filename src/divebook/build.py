@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
+from . import __version__, buildstate
 from .cache import Store, write_atomic
 from .config import Config, load_config
 from .diagnostics import ConfigError, Diagnostics
@@ -140,6 +140,13 @@ def build(options: BuildOptions) -> BuildContext:
     targets = _expand_targets(options.targets)
     ctx = prepare(options)
     ctx.out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    previous = buildstate.load(ctx.store, ctx)
+    fingerprint, files = buildstate.fingerprint(ctx, previous)
+    if (fingerprint == previous.fingerprint and not any(d.severity == "error" for d in previous.diagnostics)
+            and buildstate.outputs_intact(ctx.out, previous.outputs)):
+        return _unchanged(ctx, previous, files, time.perf_counter() - start)
+    ctx.stages["check"] = time.perf_counter() - start
     writers = [(t, writer_for(t)) for t in targets]
     book = read_stage(ctx)
     if "lib" in targets or _evaluation_needs_library(ctx):
@@ -160,7 +167,34 @@ def build(options: BuildOptions) -> BuildContext:
 
         finish_site(ctx)
     ctx.stages["write"] = time.perf_counter() - start
-    write_report(ctx, book)
+    report = write_report(ctx, book)
+    buildstate.save(ctx.store, ctx, buildstate.BuildState(
+        files, fingerprint, buildstate.output_files(ctx.out), report, list(ctx.diags.items)))
+    return ctx
+
+
+def _unchanged(ctx: BuildContext, previous: buildstate.BuildState,
+               files: dict[str, tuple[int, int, str]], seconds: float) -> BuildContext:
+    """The last build's outputs stand: say so in the report, and replay its problems."""
+    ctx.diags.items = list(previous.diagnostics)
+    report = dict(previous.report)
+    report["stages"] = {"check": round(seconds, 4), "read": 0.0, "execute": 0.0, "transform": 0.0,
+                        "write": 0.0}
+    report["outputs"] = {}
+    report["unchanged"] = True
+    report["pages"] = [{**page, "tabs": {tab: {**run, "status": "cached" if run.get("status") == "executed"
+                                               else run.get("status"), "seconds": 0.0}
+                                         for tab, run in page.get("tabs", {}).items()}}
+                       for page in report.get("pages", [])]
+    if "html" in report:
+        report["html"] = {"rendered": 0, "written": 0}
+    write_atomic(ctx.out / "report.json",
+                 (json.dumps(report, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    ctx.extra["unchanged"] = True
+    ctx.extra["page_count"] = len(report.get("pages", []))
+    if files != previous.files:  # touched files: remember their new times, skip hashing next time
+        previous.files = files
+        buildstate.save(ctx.store, ctx, previous)
     return ctx
 
 
@@ -232,11 +266,11 @@ def report_data(ctx: BuildContext, book: Book) -> dict:
     return data
 
 
-def write_report(ctx: BuildContext, book: Book, name: str = "report.json") -> Path:
-    path = ctx.out / name
+def write_report(ctx: BuildContext, book: Book, name: str = "report.json") -> dict:
+    """Write the report into ``OUT/name``; returns what it holds."""
     data = report_data(ctx, book)
-    write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    return path
+    write_atomic(ctx.out / name, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    return data
 
 
 def check(options: BuildOptions) -> tuple[int, BuildContext]:

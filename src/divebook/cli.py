@@ -95,9 +95,10 @@ def _summary(console: Console, ctx: BuildContext, verb: str, seconds: float) -> 
     print_diagnostics(console, items, strict)
     errors = sum(1 for d in items if d.severity == "error" or strict)
     warnings = len(items) - errors
-    pages = len(ctx.book.pages) if ctx.book else 0
+    pages = len(ctx.book.pages) if ctx.book else int(ctx.extra.get("page_count", 0))  # type: ignore[arg-type]
     color = "red" if errors else ("yellow" if warnings else "green")
-    console.print(f"[{color}]{verb} {pages} pages in {seconds:.2f} s: {errors} errors, "
+    unchanged = " (nothing changed)" if ctx.extra.get("unchanged") else ""
+    console.print(f"[{color}]{verb} {pages} pages in {seconds:.2f} s{unchanged}: {errors} errors, "
                   f"{warnings} warnings[/{color}]", highlight=False)
 
 
