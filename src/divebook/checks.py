@@ -17,7 +17,7 @@ def check_rendering(ctx: BuildContext) -> None:
     from .writers.html import write_html
 
     assert ctx.book is not None
-    write_html(ctx.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, dry_run=True)
+    write_html(ctx.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, dry_run=True, jobs=ctx.jobs)
 
 
 def check_library(ctx: BuildContext) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,3 +28,36 @@ def parallel_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]
     chunk = max(1, len(items) // (jobs * 4))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(fn, items, chunksize=chunk))
+
+
+#: The work handed to forked workers: set just before the pool forks, read by
+#: the children (who inherit it in memory), cleared right after.  This is the
+#: one module-level variable of divebook: fork's way of sharing a large
+#: read-only state (a whole resolved book) without pickling it.
+_FORK_HANDOFF: list[tuple[Callable[[Any, Any], Any], Any, Sequence[Any]]] = []
+
+
+def _forked_call(index: int) -> Any:
+    fn, state, items = _FORK_HANDOFF[0]
+    return fn(state, items[index])
+
+
+def fork_map(fn: Callable[[Any, T], R], state: Any, items: Sequence[T], jobs: int,
+             min_items: int = MIN_PARALLEL_ITEMS) -> list[R]:
+    """``[fn(state, x) for x in items]`` over ``jobs`` forked processes that share ``state``.
+
+    For work whose input is large (a whole book) and whose results are small:
+    the children see ``state`` without it being pickled.  Runs in this
+    process when there is little work, one job, or no ``fork`` (not Linux).
+    """
+    if (jobs <= 1 or len(items) < min_items or _FORK_HANDOFF
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [fn(state, item) for item in items]
+    _FORK_HANDOFF.append((fn, state, items))
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            chunk = max(1, len(items) // (jobs * 4))
+            return list(pool.map(_forked_call, range(len(items)), chunksize=chunk))
+    finally:
+        _FORK_HANDOFF.clear()

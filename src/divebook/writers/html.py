@@ -8,8 +8,10 @@ changes nothing touches nothing.
 
 from __future__ import annotations
 
+import os
 import pickle
 import posixpath
+from collections import ChainMap
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,11 +20,12 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from .. import __version__
-from ..fingerprint import code_digest
 from ..cache import Store, digest, write_if_changed
 from ..config import Config
 from ..diagnostics import Diagnostic, Diagnostics
+from ..fingerprint import code_digest
 from ..i18n import strings as ui_strings
+from ..parallel import fork_map
 from ..transforms.tabs import group_tabs
 from ..tree import Book, Page, Pos, TocNode, plain_text
 from .colab import colab_links
@@ -70,28 +73,35 @@ def page_title(page: Page) -> str:
 def _existing_files(root: Path) -> frozenset[str]:
     """Book-relative paths of the files that pages may show (images and such)."""
     skip = {"_build", ".git", ".divebook", "node_modules", "__pycache__"}
+    suffixes = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ico"}
     found = []
-    for path in root.rglob("*"):
-        rel = path.relative_to(root)
-        if rel.parts and rel.parts[0] in skip:
-            continue
-        if path.suffix.lower() in {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ico"}:
-            found.append(rel.as_posix())
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in skip and not d.startswith(".")]
+        rel = Path(folder).relative_to(root)
+        found += [(rel / f).as_posix() for f in files if os.path.splitext(f)[1].lower() in suffixes]
     return frozenset(found)
 
 
-def _sidebar(book: Book, site: Site, output: str) -> str:
-    """The whole table of contents, with URLs relative to ``output``."""
+def _sidebar(book: Book, site: Site, output: str, source: str, ancestors: list[str]) -> str:
+    """The table of contents for one page: every chapter, and the sections of its own.
+
+    Showing every section of every chapter on every page would make a book's
+    pages grow with the book (and the site with its square); chapters list
+    their sections on their own pages.
+    """
+    open_pages = set(ancestors) | {source}
+
     def item(node: TocNode, depth: int) -> str:
         number, title = site.titles[node.page]
         url = relative_url(output, site.outputs[node.page]) or posixpath.basename(output)
         num = f'<span class="section-number">{esc(number)}</span> ' if number else ""
+        current = ' aria-current="page"' if node.page == source else ""
         children = ""
-        if node.children and depth < 3:
+        if node.children and node.page in open_pages:
             children = "<ul>" + "".join(item(c, depth + 1) for c in node.children) + "</ul>"
-        cls = ' class="collapsed"' if node.children and depth == 1 else ""
-        return (f'<li{cls} data-src="{esc(node.page)}"><a href="{esc(url)}" data-src="{esc(node.page)}">'
-                f'{num}{esc(title)}</a>{children}</li>')
+        cls = (' class="open"' if node.page in open_pages else ' class="collapsed"') if node.children else ""
+        return (f'<li{cls} data-src="{esc(node.page)}"><a href="{esc(url)}" data-src="{esc(node.page)}"'
+                f'{current}>{num}{esc(title)}</a>{children}</li>')
 
     groups: list[tuple[str, list[TocNode]]] = []
     for node in book.toc:
@@ -99,19 +109,8 @@ def _sidebar(book: Book, site: Site, output: str) -> str:
         if not groups or groups[-1][0] != part:
             groups.append((part, []))
         groups[-1][1].append(node)
-    html = []
-    for part, nodes in groups:
-        html.append(f'<ul class="part part-{part}">' + "".join(item(n, 1) for n in nodes) + "</ul>")
-    return "".join(html)
-
-
-def _mark_current(sidebar: str, source: str, ancestors: list[str]) -> str:
-    """Highlight the current page and open its chapter in a shared sidebar."""
-    sidebar = sidebar.replace(f'data-src="{esc(source)}">', f'data-src="{esc(source)}" aria-current="page">', 1)
-    for page in ancestors + [source]:
-        sidebar = sidebar.replace(f'<li class="collapsed" data-src="{esc(page)}">',
-                                  f'<li class="open" data-src="{esc(page)}">', 1)
-    return sidebar
+    return "".join(f'<ul class="part part-{part}">' + "".join(item(n, 1) for n in nodes) + "</ul>"
+                   for part, nodes in groups)
 
 
 def _parents(nodes: list[TocNode], trail: list[str] | None = None) -> dict[str, list[str]]:
@@ -123,14 +122,88 @@ def _parents(nodes: list[TocNode], trail: list[str] | None = None) -> dict[str, 
     return out
 
 
+@dataclass
+class _PageJob:
+    """One page to render: what it shows besides its own tree."""
+
+    source: str
+    output: str
+    prev: str | None
+    next: str | None
+    blocks: list
+    discussion: dict[str, str]
+    languages: dict
+    key: str
+
+
+@dataclass
+class _Rendering:
+    """What rendering any page needs; read-only, shared with forked workers."""
+
+    book: Book
+    config: Config
+    site: Site
+    template: jinja2.Template
+    strings: dict[str, str]
+    chrome: dict[str, object]
+    js_strings: dict[str, str]
+    parents: dict[str, list[str]]
+    out: Path
+    dry_run: bool
+    math_cache: dict[tuple[str, bool], str]
+
+
+@dataclass
+class _PageDone:
+    source: str
+    key: str
+    written: bool
+    diags: list[Diagnostic]
+    images: set[str]
+    new_math: dict[tuple[str, bool], str]
+
+
+def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
+    """Render one page and write it (when its bytes changed)."""
+    page = r.book.pages[job.source]
+    config, site = r.config, r.site
+    page_diags = Diagnostics()
+    new_math: dict[tuple[str, bool], str] = {}
+    page_tabs = tabs_on_page(job.blocks, config.tab_names)
+    renderer = PageRenderer(site, job.source, page_diags, ChainMap(new_math, r.math_cache),
+                            page_tabs=page_tabs)
+    rendered = renderer.render(job.blocks)
+    output = job.output
+    root = relative_url(output, "index.html")
+    root = root[: -len("index.html")] if root.endswith("index.html") else root
+    home = relative_url(output, site.outputs.get(r.book.root, "index.html")) or posixpath.basename(output)
+    html = r.template.render(
+        lang=site.lang, version=__version__, book=config, s=r.strings, root=root, output=output,
+        source=job.source, page_title=site.titles[job.source][1], page_number=page.number,
+        default_tab=config.default_tab,
+        sidebar=_sidebar(r.book, site, output, job.source, r.parents.get(job.source, [])),
+        body=_after_title(rendered.body, _tab_note(r.strings, page_tabs, config.tab_names)),
+        local_toc=rendered.local_toc,
+        prev=_nav(site, output, job.prev), next=_nav(site, output, job.next),
+        page_tabs=page_tabs,
+        discussion=_discussion(job.discussion, config.tab_names),
+        colab=[(t, url) for t, url in colab_links(config, output) if not page_tabs or t in page_tabs],
+        edit_url=_edit_url(config, job.source), js_strings=r.js_strings, home=home,
+        **r.chrome, **job.languages)
+    written = not r.dry_run and write_if_changed(r.out / output, html.encode("utf-8"))
+    return _PageDone(job.source, job.key, written, page_diags.items, rendered.images, new_math)
+
+
 def write_html(book: Book, config: Config, out: Path, store: Store | None,
-               diags: Diagnostics, dry_run: bool = False, view: "LanguageView | None" = None) -> HtmlResult:
+               diags: Diagnostics, dry_run: bool = False, view: "LanguageView | None" = None,
+               jobs: int = 1) -> HtmlResult:
     """Write the website for ``book`` into ``out`` (created if needed).
 
     With ``dry_run`` every page is rendered in memory and nothing is written:
     ``divebook check`` uses it to find what only rendering finds.  ``view``:
     one language (or the side-by-side pages) of a translated book, written
     under its prefix with a language switcher (see writers/html_languages.py).
+    Pages whose render key changed are rendered on ``jobs`` processes.
     """
     result = HtmlResult()
     lang = book.lang or config.lang or "en"
@@ -145,8 +218,6 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
                 book_root=str(config.root), existing_files=_existing_files(config.root),
                 origin_lang=view.langs.origin if view is not None else "",
                 side_by_side=view is not None and view.kind == "side-by-side")
-    env = _environment()
-    template = env.get_template("page.html")
     if not dry_run:
         _write_assets(out, config, result)
 
@@ -158,15 +229,13 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     math_cache: dict[tuple[str, bool], str] = (store.get_object("math", math_key) if store else None) or {}
     math_before = len(math_cache)
 
-    parents = _parents(book.toc)
     chrome = _page_chrome(config)
-    js_strings = {key: strings[key] for key in JS_STRINGS if key in strings}
     nav_base = digest(code_digest(), repr(sorted(titles.items())), repr(config.tab_names),
                       lang, config.title, repr(config.header_links), repr(book.toc), str(book.orphans),
                       config.favicon, config.html_logo, repr(config.include_css), repr(config.include_js),
                       repr(chrome), repr([(t.name, t.colab_repo) for t in config.tabs]),
                       repr(config.colab_exclusions), config.repository, config.repository_branch)
-    sidebars: dict[str, str] = {}
+    todo: list[_PageJob] = []
     images: set[str] = set()
     for i, source in enumerate(sources):
         page = book.pages[source]
@@ -186,35 +255,19 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
             diags.extend(old[1])
             images |= old[2]
             continue
-        page_diags = Diagnostics()
-        page_tabs = tabs_on_page(blocks, config.tab_names)
-        renderer = PageRenderer(site, source, page_diags, math_cache, page_tabs=page_tabs)
-        rendered = renderer.render(blocks)
-        directory = posixpath.dirname(output)
-        if directory not in sidebars:
-            sidebars[directory] = _sidebar(book, site, output)
-        root = relative_url(output, "index.html")
-        root = root[: -len("index.html")] if root.endswith("index.html") else root
-        home = relative_url(output, outputs.get(book.root, "index.html")) or posixpath.basename(output)
-        html = template.render(
-            lang=lang, version=__version__, book=config, s=strings, root=root, output=output,
-            source=source, page_title=titles[source][1], page_number=page.number,
-            default_tab=config.default_tab, sidebar=_mark_current(sidebars[directory], source,
-                                                                  parents.get(source, [])),
-            body=_after_title(rendered.body, _tab_note(strings, page_tabs, config.tab_names)),
-            local_toc=rendered.local_toc,
-            prev=_nav(site, output, prev_src), next=_nav(site, output, next_src),
-            page_tabs=page_tabs,
-            discussion=_discussion(discussion, config.tab_names),
-            colab=[(t, url) for t, url in colab_links(config, output) if not page_tabs or t in page_tabs],
-            edit_url=_edit_url(config, source), js_strings=js_strings, home=home,
-            **chrome, **languages)
-        if not dry_run and write_if_changed(out / output, html.encode("utf-8")):
-            result.written.append(output)
-        result.rendered.append(source)
-        diags.extend(page_diags.items)
-        images |= rendered.images
-        new_manifest[source] = (key, page_diags.items, rendered.images)
+        todo.append(_PageJob(source, output, prev_src, next_src, blocks, discussion, languages, key))
+
+    rendering = _Rendering(book, config, site, _environment().get_template("page.html"), strings,
+                           chrome, {key: strings[key] for key in JS_STRINGS if key in strings},
+                           _parents(book.toc), out, dry_run, math_cache)
+    for done in fork_map(_render_page, rendering, todo, jobs):
+        if done.written:
+            result.written.append(outputs[done.source])
+        result.rendered.append(done.source)
+        diags.extend(done.diags)
+        images |= done.images
+        math_cache.update(done.new_math)
+        new_manifest[done.source] = (done.key, done.diags, done.images)
 
     if dry_run:
         return result
@@ -339,7 +392,7 @@ def write_html_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined
 
         result = write_language_sites(ctx)
     else:
-        result = write_html(ctx.book, ctx.config, site, ctx.store, ctx.diags)
+        result = write_html(ctx.book, ctx.config, site, ctx.store, ctx.diags, jobs=ctx.jobs)
     ctx.outputs["html"] = result.written
     ctx.extra["html"] = {"rendered": len(result.rendered), "written": len(result.written)}
     pages_changed = result.removed or any(p.endswith(".html") for p in result.written)

@@ -155,7 +155,8 @@ def write_language_sites(ctx: BuildContext) -> HtmlResult:
         book = view.book
         if view.kind == TRANSLATION and isinstance(status, dict):
             book = _with_status(book, status_page(status, view.lang, has_sbs))
-        result = write_html(book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, view=view)
+        result = write_html(book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, view=view,
+                            jobs=ctx.jobs)
         total.written.extend(result.written)
         total.rendered.extend(result.rendered)
         total.removed.extend(result.removed)
