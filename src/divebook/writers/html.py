@@ -8,6 +8,7 @@ changes nothing touches nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import posixpath
@@ -39,6 +40,9 @@ from .search import SearchIndexError, index_exists, index_site
 
 if TYPE_CHECKING:
     from ..transforms.languages import LanguageView
+
+#: the list of pages, beside each language's index.html
+PAGES_JS = "_pages.js"
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
 
@@ -151,6 +155,7 @@ class _Rendering:
     out: Path
     dry_run: bool
     math_cache: dict[tuple[str, bool], str]
+    pages_js: str  # site-relative path of the list of pages (title search from file://)
 
 
 @dataclass
@@ -189,7 +194,7 @@ def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
         discussion=_discussion(job.discussion, config.tab_names),
         colab=[(t, url) for t, url in colab_links(config, output) if not page_tabs or t in page_tabs],
         edit_url=_edit_url(config, job.source), js_strings=r.js_strings, home=home,
-        **r.chrome, **job.languages)
+        pages_js=r.pages_js, **r.chrome, **job.languages)
     written = not r.dry_run and write_if_changed(r.out / output, html.encode("utf-8"))
     return _PageDone(job.source, job.key, written, page_diags.items, rendered.images, new_math)
 
@@ -257,9 +262,18 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
             continue
         todo.append(_PageJob(source, output, prev_src, next_src, blocks, discussion, languages, key))
 
+    pages_js = prefix + PAGES_JS
     rendering = _Rendering(book, config, site, _environment().get_template("page.html"), strings,
                            chrome, {key: strings[key] for key in JS_STRINGS if key in strings},
-                           _parents(book.toc), out, dry_run, math_cache)
+                           _parents(book.toc), out, dry_run, math_cache, pages_js)
+    if not dry_run:
+        listing = [[outputs[s], f"{titles[s][0]} {titles[s][1]}" if titles[s][0] else titles[s][1]]
+                   for s in sources]
+        script = ("/* The pages of this site, for searching titles where Pagefind cannot run "
+                  "(file://). */\nwindow.divebookPages = "
+                  + json.dumps(listing, ensure_ascii=False, separators=(",", ":")) + ";\n")
+        if write_if_changed(out / pages_js, script.encode("utf-8")):
+            result.written.append(pages_js)
     for done in fork_map(_render_page, rendering, todo, jobs):
         if done.written:
             result.written.append(outputs[done.source])

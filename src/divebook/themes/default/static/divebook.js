@@ -259,12 +259,13 @@
     var words = query.toLowerCase().split(/\s+/).filter(Boolean);
     var seen = {};
     var hits = [];
-    document.querySelectorAll(".sidebar a").forEach(function (a) {
-      var text = a.textContent.replace(/\s+/g, " ").trim();
+    /* Every page of this language's site, from <prefix>_pages.js: [[url, title], ...] */
+    (window.divebookPages || []).forEach(function (entry) {
+      var text = entry[1];
       var low = text.toLowerCase();
-      if (seen[a.href] || !words.every(function (w) { return low.indexOf(w) >= 0; })) return;
-      seen[a.href] = true;
-      var hit = el("a", { href: a.getAttribute("href"), "class": "search-hit" });
+      if (seen[entry[0]] || !words.every(function (w) { return low.indexOf(w) >= 0; })) return;
+      seen[entry[0]] = true;
+      var hit = el("a", { href: siteRoot + entry[0], "class": "search-hit" });
       hit.appendChild(el("span", { "class": "hit-title" }, text));
       hits.push(hit);
     });
