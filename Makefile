@@ -25,8 +25,11 @@ test: $(STAMP)
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
 
+# Benchmarks side by side with d2lbook, Jupyter Book and mystmd (installed by the
+# harness into bench/.peers); tables printed and kept in bench/README.md.
 bench: $(STAMP)
-	$(BIN)/python bench/build_times.py
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py
 
 clean-demo:
 	rm -rf starter/_build starter/.divebook
