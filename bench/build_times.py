@@ -68,7 +68,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     args = parser.parse_args()
     times = divebook_times(args.corpus, args.runs)
-    rows = [("d2l-en, HTML, no execution", "median (s)", f"runs")]
+    rows = [("d2l-en, HTML, no execution", "median (s)", "runs")]
     for name, values in times.items():
         rows.append((name, f"{statistics.median(values):.2f}", str(len(values))))
     print_table(rows)

@@ -43,7 +43,7 @@ import synthetic  # noqa: E402
 
 DIVEBOOK = [sys.executable, "-m", "divebook"]
 EDIT_PAGE = "chapter_linear-regression/linear-regression.md"
-EDIT_MARK = "*Regression* problems pop up"
+EDIT_MARK = re.compile(r"\*Regression\* problems (\([^)]*\) )?pop up")
 
 
 # ---------------------------------------------------------------- measuring
@@ -90,9 +90,13 @@ def prepare_d2lbook_copy(book: Path) -> None:
     config.write_text(text)
 
 
-def edit(book: Path, n: int) -> None:
+def edit(book: Path, label: str) -> None:
+    """Change one sentence of EDIT_PAGE (again and again: the sentence carries ``label``)."""
     page = book / EDIT_PAGE
-    page.write_text(page.read_text().replace(EDIT_MARK, f"*Regression* problems (edit {n}) pop up", 1))
+    text, count = EDIT_MARK.subn(f"*Regression* problems ({label}) pop up", page.read_text(), count=1)
+    if not count:
+        sys.exit(f"{EDIT_PAGE}: the sentence to edit is not there")
+    page.write_text(text)
 
 
 def bench_d2lbook(runs: int) -> dict:
@@ -115,7 +119,7 @@ def bench_d2lbook(runs: int) -> dict:
             for phase in ("cold", "no-op", "edit"):
                 for tool, (cmd, cwd) in commands.items():  # alternately
                     if phase == "edit":
-                        edit(theirs if tool == "d2lbook" else ours, run)
+                        edit(theirs if tool == "d2lbook" else ours, f"edit {run}")
                     seconds, _, status = measure(cmd, cwd=cwd, env=env)
                     if status not in (0, 1):
                         sys.exit(f"{tool} failed ({status}) in {phase}")
@@ -222,15 +226,16 @@ def execution_book(root: Path, pages: int = 16) -> Path:
     sections = [f"p{i:02d}" for i in range(pages)]
     (root / "config.ini").write_text("[project]\nname = exec\ntitle = Execution\n")
     (root / "index.md").write_text("# Execution\n\n```toc\n:numbered:\n\n" + "\n".join(sections) + "\n```\n")
+    # Each page's cells differ (the page number is in them): a cache must not share runs across pages.
     for i, name in enumerate(sections):
-        cells = "\n".join(f"```{{.python .input}}\nx{j} = sum(k * k for k in range({1000 * (j + 1)}))\nx{j}\n```\n"
+        cells = "\n".join(f"```{{.python .input}}\nx{j} = sum(k * k for k in range({1000 * (j + 1) + i}))\nx{j}\n```\n"
                           for j in range(4))
         (root / f"{name}.md").write_text(f"# Page {i}\n\nSome prose for page {i}.\n\n{cells}")
     myst = root.parent / "myst"
     myst.mkdir()
     header = "\n".join(synthetic.MYST_NOTEBOOK_HEADER) + "\n"
     for i, name in enumerate(sections):
-        cells = "\n".join(f"```{{code-cell}} python\nx{j} = sum(k * k for k in range({1000 * (j + 1)}))\nx{j}\n```\n"
+        cells = "\n".join(f"```{{code-cell}} python\nx{j} = sum(k * k for k in range({1000 * (j + 1) + i}))\nx{j}\n```\n"
                           for j in range(4))
         (myst / f"{name}.md").write_text(f"{header}# Page {i}\n\nSome prose for page {i}.\n\n{cells}")
     (myst / "index.md").write_text("# Execution\n")
@@ -309,10 +314,11 @@ def bench_serve(runs: int) -> dict:
                     time.sleep(0.2)
             for run in range(runs):
                 marker = f"serve-edit-{run}-{os.getpid()}"
-                page = book / EDIT_PAGE
                 start = time.perf_counter()
-                page.write_text(page.read_text().replace(EDIT_MARK, f"*Regression* problems ({marker}) pop up", 1))
+                edit(book, marker)
                 while marker not in urllib.request.urlopen(url, timeout=5).read().decode():
+                    if time.perf_counter() - start > 60:
+                        sys.exit("divebook serve did not show the edit within a minute")
                     time.sleep(0.01)
                 times.append(time.perf_counter() - start)
                 time.sleep(0.5)
@@ -343,7 +349,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default="d2lbook,scaling,execution,serve")
     parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--plot", action="store_true", help="only draw bench/scaling.svg from results.json")
     args = parser.parse_args()
+    if args.plot:
+        scaling = json.loads((BENCH / "results.json").read_text())["scaling"]
+        plot_scaling({tool: {int(size): runs for size, runs in by_size.items()}
+                      for tool, by_size in scaling["times"].items()}, scaling["sizes"])
+        return
     chosen = args.only.split(",")
     results: dict = {"machine": machine(), "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
     print(f"machine: {results['machine']}\n")
@@ -355,7 +367,11 @@ def main() -> None:
         results["execution"] = bench_execution(args.runs)
     if "serve" in chosen:
         results["serve"] = bench_serve(max(args.runs, 5))
-    (BENCH / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    # keep the results of the benchmarks not run this time
+    path = BENCH / "results.json"
+    merged = json.loads(path.read_text()) if path.exists() else {}
+    merged.update(results)
+    path.write_text(json.dumps(merged, indent=1) + "\n")
     print(textwrap.dedent(f"""\
         results: {BENCH / 'results.json'}
         plot:    {BENCH / 'scaling.svg'}"""))

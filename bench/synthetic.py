@@ -80,7 +80,7 @@ def _page_content(rng: random.Random, chapter: int, section: int, index: int, di
                 lines += [f"![A figure of section {chapter}.{section}.](../img/shape.svg)", ":width:`200px`",
                           f":label:`{fig}`", ""]
             else:
-                lines += [f"```{{figure}} ../img/shape.svg", f":name: {fig}", ":width: 200px", "",
+                lines += ["```{figure} ../img/shape.svg", f":name: {fig}", ":width: 200px", "",
                           f"A figure of section {chapter}.{section}.", "```", ""]
             figref = f":numref:`{fig}`" if dialect == "d2l" else f"{{numref}}`{fig}`"
             lines += [f"As {figref} shows, " + _sentence(rng).lower(), ""]
