@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ..config import Config
 from ..diagnostics import Diagnostics
+from ..globs import matches
 from ..tree import Page, Pos
 
 
@@ -29,33 +28,6 @@ class PageSettings:
     gpus: int = 0
     #: book-relative paths of declared input files (may name missing files)
     inputs: list[str] = field(default_factory=list)
-
-
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """``*`` stays within a folder, ``**`` crosses folders (as in the book's wildcards)."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
-
-
-def matches(path: str, patterns: list[str]) -> bool:
-    return any(_glob_regex(p[2:] if p.startswith("./") else p).fullmatch(path) for p in patterns)
 
 
 def is_evaluated(source: str, config: Config) -> bool:

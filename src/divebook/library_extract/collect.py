@@ -7,11 +7,10 @@ the nearest section heading above it, which becomes the block's
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..config import Config
+from ..globs import matches
 from ..transforms.tabs import code_for_tab
 from ..tree import Book, CodeCell, Heading, Page, Pos, walk_blocks
 from .blocks import MarkProblem, saved_lines
@@ -34,37 +33,13 @@ class Problem:
     message: str
 
 
-@lru_cache(maxsize=128)
-def _glob(pattern: str) -> re.Pattern[str]:
-    """d2lbook's wildcards with Python glob rules: ``*`` in one folder, ``**`` across folders."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] in "*?":
-            out.append("[^/]*" if pattern[i] == "*" else "[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
-
-
-def _matches(source: str, patterns: list[str]) -> bool:
-    return any(_glob(p[2:] if p.startswith("./") else p).fullmatch(source) for p in patterns)
-
-
 def library_pages(book: Book, config: Config) -> list[Page]:
     """The pages whose code goes into the library: notebooks in reading order (as d2lbook)."""
     pages = []
     for page in book.ordered_pages():
-        if config.notebooks and not _matches(page.source, config.notebooks):
+        if config.notebooks and not matches(page.source, config.notebooks):
             continue
-        if _matches(page.source, config.non_notebooks):
+        if matches(page.source, config.non_notebooks):
             continue
         pages.append(page)
     return pages

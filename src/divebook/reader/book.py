@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from ..fingerprint import code_digest
 from ..cache import Store, digest
 from ..config import Config
 from ..diagnostics import Diagnostic, Diagnostics
+from ..fingerprint import code_digest
+from ..globs import matches
 from ..parallel import parallel_map
 from ..tree import Book, Page, Pos, Toc, TocNode, walk_blocks
 from .bilingual import book_languages, companion_bytes, is_companion, pair_page, read_origin_page
@@ -22,35 +21,6 @@ from .page import read_page
 _SKIP_DIRS = {"_build", ".git", ".divebook", ".ipynb_checkpoints", "node_modules", "__pycache__"}
 
 
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """Python glob semantics: ``*`` stays within a folder, ``**`` crosses folders."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
-
-
-def _matches(path: str, patterns: list[str]) -> bool:
-    """Whether a book-relative path matches one of d2lbook's wildcards."""
-    return any(_glob_regex(p.lstrip("./") if p.startswith("./") else p).fullmatch(path)
-               for p in patterns)
-
-
 def find_markdown(config: Config) -> list[str]:
     """All ``.md`` files of the book that are not excluded, book-relative, sorted."""
     found = []
@@ -59,7 +29,7 @@ def find_markdown(config: Config) -> list[str]:
         if any(part in _SKIP_DIRS or part.startswith(".") for part in rel.parts[:-1]):
             continue
         rel_s = rel.as_posix()
-        if _matches(rel_s, config.exclusions):
+        if matches(rel_s, config.exclusions):
             continue
         found.append(rel_s)
     return sorted(found)
@@ -128,7 +98,7 @@ def read_book(config: Config, store: Store | None, jobs: int, diags: Diagnostics
     seen = {root_source}
     book.toc = _follow_toc(book, root_source, seen, diags, numbered=False)
     book.order = [root_source] + _flatten(book.toc)
-    eval_sources = {s for s in sources if _matches(s, config.notebooks)}
+    eval_sources = {s for s in sources if matches(s, config.notebooks)}
     for source in sources:
         if source not in seen:
             book.orphans.append(source)

@@ -15,39 +15,19 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from ..cache import write_if_changed
 from ..config import Config
+from ..globs import matches
 
 COLAB = "https://colab.research.google.com/github"
 _STATE = ".divebook-colab.json"
 
 
-@lru_cache(maxsize=64)
-def _glob(pattern: str) -> re.Pattern[str]:
-    """Glob as d2lbook's config means it: ``*`` within a folder, ``**/`` across folders."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
-
-
 def excluded(output: str, patterns: list[str]) -> bool:
     """Whether the page ``output`` (``chapter_x/y.html``) gets no Colab link."""
-    return any(_glob(p.removeprefix("./")).fullmatch(output) for p in patterns)
+    return matches(output, patterns)
 
 
 def colab_url(repo: str, output: str) -> str:
