@@ -389,6 +389,8 @@ def test_damaged_cache_entry_is_rerun_and_clean_cache_empties_it(tmp_path: Path)
     data = bytearray(entry.read_bytes())
     data[-5] ^= 0xFF
     entry.write_bytes(bytes(data))
+    # A prose edit: the build looks its code's run up in the cache (an unchanged book would not)
+    (book / "index.md").write_text("# One\n\nProse.\n\n```{.python .input}\nprint(6 * 7)\n```\n")
     assert run_divebook(["build", "-C", str(book)], env).returncode == 0
     assert statuses(out) == {("index.md", "python"): "executed"}
     assert "42" in (out / "html/index.html").read_text()
