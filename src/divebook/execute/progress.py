@@ -83,15 +83,19 @@ class ExecutionDisplay:
         return Group(head, table)
 
 
+def _runs(n: int) -> str:
+    return f"{n} page run" + ("" if n == 1 else "s")
+
+
 def print_summary(console: Console, rows: list[tuple[str, str, str, float]], executed: int, cached: int,
                   failed: int, seconds: float, limit: int = 10) -> None:
     """The slowest pages run in this build; ``rows`` are (page, tab, outcome, seconds)."""
     if not rows and not failed:
         if cached:
-            console.print(f"[dim]execution: all {cached} page runs taken from the cache[/dim]",
+            console.print(f"[dim]execution: {_runs(cached)} taken from the cache[/dim]",
                           highlight=False)
         return
-    console.print(f"execution: {executed} page runs executed, {cached} cached, {failed} failed, "
+    console.print(f"execution: {_runs(executed)} executed, {cached} cached, {failed} failed, "
                   f"{seconds:.1f} s; the slowest:", highlight=False)
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("page")
