@@ -136,10 +136,14 @@ def load(store: Store, ctx) -> BuildState:  # type: ignore[no-untyped-def]
     return state if isinstance(state, BuildState) else BuildState()
 
 
+#: A search index is checked by its entry file only: ``serve`` rewrites it in the background.
+_SEARCH_ENTRY = "_pagefind/pagefind-entry.json"
+
+
 def outputs_intact(out: Path, outputs: dict[str, int]) -> bool:
     for rel, size in outputs.items():
         try:
-            if (out / rel).stat().st_size != size:
+            if (out / rel).stat().st_size != size and size >= 0:
                 return False
         except OSError:
             return False
@@ -147,13 +151,23 @@ def outputs_intact(out: Path, outputs: dict[str, int]) -> bool:
 
 
 def output_files(out: Path) -> dict[str, int]:
-    """Every file the build left in ``out`` (the cache and the report aside)."""
+    """Every file the build left in ``out`` (the cache, the report and search fragments aside)."""
     found = {}
-    for path in out.rglob("*"):
-        rel = path.relative_to(out).as_posix()
-        if rel.startswith(".cache/") or rel in ("report.json", "check.json") or not path.is_file():
-            continue
-        found[rel] = path.stat().st_size
+    for folder, dirs, files in os.walk(out):
+        rel_folder = Path(folder).relative_to(out).as_posix()
+        if rel_folder == ".":
+            dirs[:] = [d for d in dirs if d != ".cache"]
+            rel_folder = ""
+        dirs[:] = [d for d in dirs if "_pagefind" not in d]
+        for name in files:
+            rel = f"{rel_folder}/{name}" if rel_folder else name
+            if rel in ("report.json", "check.json"):
+                continue
+            found[rel] = os.stat(os.path.join(folder, name)).st_size
+        for d in ("_pagefind",):
+            entry = Path(folder) / d / "pagefind-entry.json"
+            if entry.is_file():
+                found[f"{rel_folder}/{d}/pagefind-entry.json" if rel_folder else _SEARCH_ENTRY] = -1
     return found
 
 
