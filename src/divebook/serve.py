@@ -306,6 +306,9 @@ class Preview:
         self.broadcaster = Broadcaster()
         self._stop = threading.Event()
         self._index_wanted = threading.Event()
+        #: pages written since the search index was last brought up to date (None: all)
+        self._index_pending: set[str] | None = set()
+        self._index_lock = threading.Lock()
         #: seconds without a rebuild before the search index is brought up to date
         self.index_delay = 1.0
         self._threads: list[threading.Thread] = []
@@ -320,9 +323,11 @@ class Preview:
         """Build once and tell the open pages; never raises for a broken book."""
         start = time.perf_counter()
         state = BuildState(version=self.state.version + 1, changed=changed or [])
+        removed = False
         try:
             ctx: BuildContext = build(self.options)
             state.written = list(ctx.outputs.get("html", []))
+            removed = bool(ctx.extra.get("html", {}).get("removed"))  # type: ignore[union-attr]
             state.errors = [d.to_json() for d in ctx.diags.sorted() if d.severity == "error"]
             if exit_status(ctx) and not state.errors:  # --strict style: warnings count
                 state.errors = [d.to_json() for d in ctx.diags.sorted()]
@@ -336,8 +341,13 @@ class Preview:
         state.seconds = time.perf_counter() - start
         self.state = state
         self.broadcaster.send(state.to_json())
-        pages_written = any(name.endswith(".html") for name in state.written)
-        if state.ok and (pages_written or not index_exists(self.site)):
+        pages_written = {name for name in state.written if name.endswith(".html")}
+        if state.ok and (pages_written or removed or not index_exists(self.site)):
+            with self._index_lock:
+                if removed or self._index_pending is None:
+                    self._index_pending = None  # a page left the site: a full index
+                else:
+                    self._index_pending |= pages_written
             self._index_wanted.set()
         return state
 
@@ -406,7 +416,7 @@ class Preview:
                 self.console.print(f"[red]build failed[/red] ({escape(shown)}): {escape(state.failure)}")
 
     def _index(self) -> None:
-        from .writers.search import SearchIndexError, index_site
+        from .writers.search import SearchIndexError, update_index
 
         while not self._stop.is_set():
             self._index_wanted.wait()
@@ -416,8 +426,10 @@ class Preview:
                 self._stop.wait(self.index_delay)
             if self._stop.is_set():
                 return
+            with self._index_lock:
+                pending, self._index_pending = self._index_pending, set()
             try:
-                index_site(self.site, nice=True)
+                update_index(self.site, pending, nice=True)
             except SearchIndexError as exc:
                 self.console.print(f"[yellow]{escape(str(exc))}[/yellow]")
 

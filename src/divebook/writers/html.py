@@ -36,7 +36,7 @@ from .highlight import html_style_css
 from .html_languages import page_languages
 from .html_nodes import PageRenderer, Site, esc, relative_url, tab_title, tabs_on_page
 from .icons import icon, icon_for
-from .search import SearchIndexError, index_exists, index_site
+from .search import SearchIndexError, index_exists, update_index
 
 if TYPE_CHECKING:
     from ..transforms.languages import LanguageView
@@ -409,10 +409,12 @@ def write_html_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined
         result = write_html(ctx.book, ctx.config, site, ctx.store, ctx.diags, jobs=ctx.jobs)
     ctx.outputs["html"] = result.written
     ctx.extra["html"] = {"rendered": len(result.rendered), "written": len(result.written)}
-    pages_changed = result.removed or any(p.endswith(".html") for p in result.written)
-    if getattr(ctx.options, "index_search", True) and (pages_changed or not index_exists(site)):
+    changed_pages = {p for p in result.written if p.endswith(".html")}
+    ctx.extra["html"]["removed"] = result.removed  # type: ignore[index]
+    if getattr(ctx.options, "index_search", True) and (changed_pages or result.removed
+                                                       or not index_exists(site)):
         try:
-            index_site(site)
+            update_index(site, None if result.removed else changed_pages)
             ctx.extra["html"]["search_indexed"] = True  # type: ignore[index]
         except SearchIndexError as exc:
             ctx.diags.warning(Pos(ctx.config.source or ".", 0), str(exc), "search-index")

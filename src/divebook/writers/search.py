@@ -9,16 +9,28 @@ and a page searches the index of its own language.
 
 The index is written to a fresh folder and swapped in, so a reader searching
 while the site is rebuilt (``divebook serve``) never sees half an index.
+
+Indexing a whole book takes a second; an edit changes a page or two.  So
+after an edit only the pages changed since the last full index are indexed,
+into a small second index (``_pagefind_delta``) that the browser searches
+beside the full one, taking the changed pages' results from it alone.  When
+those pages grow many, or a page left the site, the full index is made anew.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 INDEX_DIR = "_pagefind"
+DELTA_DIR = "_pagefind_delta"
+#: the pages indexed in the delta index (site-relative), read by the theme's script
+DELTA_PAGES = "pages.json"
+#: beyond this many changed pages, a full index is cheaper than a growing delta
+MAX_DELTA_PAGES = 24
 #: parts of a page's article that are not worth finding: heading anchors, code outputs
 IGNORED = (".headerlink", ".outputs", ".copy-button")
 
@@ -45,20 +57,55 @@ class SearchIndexError(Exception):
 
 
 def index_site(site: Path, timeout: float = 600, nice: bool = False) -> str:
-    """Index the pages under ``site`` into ``site/_pagefind``; returns Pagefind's summary.
+    """Index every page under ``site`` into ``site/_pagefind``; returns Pagefind's summary.
 
     ``nice`` lowers Pagefind's priority, for indexing in the background of a preview.
     """
+    summary = _run_pagefind(site, INDEX_DIR, [], timeout, nice)
+    shutil.rmtree(site / DELTA_DIR, ignore_errors=True)  # the full index has every change
+    return summary
+
+
+def update_index(site: Path, changed: set[str] | None, timeout: float = 600, nice: bool = False) -> str:
+    """Bring the search up to date after pages ``changed`` (site-relative; None: anything).
+
+    Indexes the pages changed since the last full index into the delta
+    index, or makes the full index anew when there is none, ``changed`` is
+    None (a page was removed) or the changed pages are many.
+    """
+    if changed is None or not index_exists(site):
+        return index_site(site, timeout, nice)
+    pages = sorted(p for p in set(_delta_pages(site)) | changed if (site / p).is_file())
+    if not pages:
+        return ""
+    if len(pages) > MAX_DELTA_PAGES:
+        return index_site(site, timeout, nice)
+    glob = "{" + ",".join(pages) + "}" if len(pages) > 1 else pages[0]
+    summary = _run_pagefind(site, DELTA_DIR, ["--glob", glob], timeout, nice,
+                            extra={DELTA_PAGES: json.dumps({"pages": pages})})
+    return summary
+
+
+def _delta_pages(site: Path) -> list[str]:
+    try:
+        return list(json.loads((site / DELTA_DIR / DELTA_PAGES).read_text())["pages"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def _run_pagefind(site: Path, folder: str, args: list[str], timeout: float, nice: bool,
+                  extra: dict[str, str] | None = None) -> str:
+    """Run Pagefind into ``site/folder`` (built aside, then swapped in)."""
     binary = pagefind_binary()
     if binary is None:
         raise SearchIndexError("the search index was not built: Pagefind is not installed "
                                "(pip install 'pagefind[extended]')")
-    fresh = site / f".{INDEX_DIR}.new"
+    fresh = site / f".{folder}.new"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         run = subprocess.run(
             [str(binary), "--site", str(site), "--output-path", str(fresh), "--quiet",
-             "--keep-index-url", *[a for sel in IGNORED for a in ("--exclude-selectors", sel)]],
+             "--keep-index-url", *args, *[a for sel in IGNORED for a in ("--exclude-selectors", sel)]],
             capture_output=True, text=True, timeout=timeout, check=False,
             preexec_fn=(lambda: os.nice(10)) if nice and hasattr(os, "nice") else None)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -69,7 +116,9 @@ def index_site(site: Path, timeout: float = 600, nice: bool = False) -> str:
         detail = (run.stderr or run.stdout).strip().splitlines()[-5:]
         raise SearchIndexError("the search index was not built: Pagefind exited with status "
                                f"{run.returncode}: {' / '.join(detail)}")
-    current, old = site / INDEX_DIR, site / f".{INDEX_DIR}.old"
+    for name, text in (extra or {}).items():
+        (fresh / name).write_text(text, encoding="utf-8")
+    current, old = site / folder, site / f".{folder}.old"
     shutil.rmtree(old, ignore_errors=True)
     if current.exists():
         current.rename(old)

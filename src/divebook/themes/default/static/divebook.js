@@ -228,12 +228,50 @@
     };
     /* Browsers do not load modules from file:// pages: search titles there instead. */
     if (window.location.protocol === "file:") return finish(null);
-    var url = new URL(siteRoot + "_pagefind/pagefind.js", document.baseURI).href;
-    import(url).then(function (pf) {
+    openIndex("_pagefind/").then(function (pf) {
+      /* Pages edited since the full index are in a small second index, searched beside it. */
+      return fetch(new URL(siteRoot + "_pagefind_delta/pages.json", document.baseURI).href)
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (listing) {
+          if (!listing || !listing.pages || !listing.pages.length) return null;
+          return openIndex("_pagefind_delta/").then(function (delta) {
+            pagefindDelta = delta;
+            deltaPages = {};
+            listing.pages.forEach(function (p) { deltaPages[p] = true; });
+          });
+        }).catch(function () {}).then(function () { finish(pf); });
+    }).catch(function () { finish(null); });
+  }
+  function openIndex(folder) {
+    var url = new URL(siteRoot + folder + "pagefind.js", document.baseURI).href;
+    return import(url).then(function (pf) {
       return Promise.resolve(pf.options({ excerptLength: 22 })).then(function () {
         return pf.init ? pf.init() : null;
-      }).then(function () { finish(pf); });
-    }).catch(function () { finish(null); });
+      }).then(function () { return pf; });
+    });
+  }
+  var pagefindDelta = null;
+  var deltaPages = {};
+
+  /* The best ten pages for a query: from the full index, except the pages edited since
+     (their results come from the delta index). */
+  function searchAll(pf, query) {
+    var withData = function (search, skipEdited, count) {
+      if (!search) return Promise.resolve([]);
+      return Promise.all(search.results.slice(0, count).map(function (r) {
+        return r.data().then(function (d) { d.score = r.score; return d; });
+      })).then(function (pages) {
+        return pages.filter(function (d) { return !(skipEdited && deltaPages[d.url.replace(/^\//, "")]); });
+      });
+    };
+    var edited = Object.keys(deltaPages).length;
+    return Promise.all([
+      pf.search(query).then(function (s) { return withData(s, !!pagefindDelta, 10 + edited); }),
+      pagefindDelta ? pagefindDelta.search(query).then(function (s) { return withData(s, false, 10); })
+                    : Promise.resolve([])
+    ]).then(function (both) {
+      return both[0].concat(both[1]).sort(function (a, b) { return b.score - a.score; }).slice(0, 10);
+    });
   }
 
   /* Pagefind gives site-absolute URLs ("/a/b.html#x"); make them work from this page. */
@@ -290,10 +328,7 @@
                     t("search_titles_only", "Full-text search needs the site served over HTTP; searching page titles only."));
         return;
       }
-      pf.search(query).then(function (search) {
-        if (serial !== searchSerial || !search) return null;
-        return Promise.all(search.results.slice(0, 10).map(function (r) { return r.data(); }));
-      }).then(function (pages) {
+      searchAll(pf, query).then(function (pages) {
         if (!pages || serial !== searchSerial) return;
         if (!pages.length) return showResults(noResults(query));
         showResults(pages.map(function (page) {
