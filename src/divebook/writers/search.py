@@ -75,7 +75,7 @@ def update_index(site: Path, changed: set[str] | None, timeout: float = 600, nic
     """
     if changed is None or not index_exists(site):
         return index_site(site, timeout, nice)
-    pages = sorted(p for p in set(_delta_pages(site)) | changed if (site / p).is_file())
+    pages = sorted(p for p in set(_delta_pages(site)) | changed if _searchable(site / p))
     if not pages:
         return ""
     if len(pages) > MAX_DELTA_PAGES:
@@ -84,6 +84,18 @@ def update_index(site: Path, changed: set[str] | None, timeout: float = 600, nic
     summary = _run_pagefind(site, DELTA_DIR, ["--glob", glob], timeout, nice,
                             extra={DELTA_PAGES: json.dumps({"pages": pages})})
     return summary
+
+
+def _searchable(page: Path) -> bool:
+    """Pages without ``data-pagefind-body`` (side-by-side views) stay out of search.
+
+    The full index leaves them out by itself (other pages have a body); an index of a
+    few pages must be told.
+    """
+    try:
+        return b"data-pagefind-body" in page.read_bytes()
+    except OSError:
+        return False
 
 
 def _delta_pages(site: Path) -> list[str]:
