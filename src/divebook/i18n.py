@@ -5,6 +5,10 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .tree import Ref
 
 _DIR = Path(__file__).parent / "i18n"
 
@@ -42,3 +46,19 @@ def language_name(lang: str) -> str:
     """A language's own name ("한국어", "English") from its UI strings, or its code."""
     base = lang.replace("_", "-").split("-")[0].lower()
     return strings(base)["name"] if base in available() else lang
+
+
+def reference_text(ref: "Ref", lang: str) -> str:
+    """What a resolved reference shows: "Fig. 3.1.2", "(3.1.4)", a title, or the author's text.
+
+    ``:numref:`Figure %s <fig_x>``` puts the number where ``%s`` stands.
+    """
+    from .tree import plain_text
+
+    if ref.kind == "eqref":
+        return f"({ref.number})" if ref.number else ref.target
+    if ref.kind == "ref" or not ref.number:
+        return ref.text or plain_text(ref.title or []) or ref.target
+    if ref.text and "%s" in ref.text:
+        return ref.text.replace("%s", ref.number)
+    return ref_text(lang, ref.label_kind, ref.number)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import nbformat
 
 from ..tree import CodeCell, Page, walk_blocks
-from ..transforms.tabs import code_for_tab
+from ..transforms.tabs import code_lines_for_tab
 
 _FENCE_OPEN = re.compile(r"^(\s{0,3})(`{3,}|~{3,})(.*)$")
 _BEGIN_TAB = re.compile(r":begin_tab:`([^`]*)`")
@@ -66,21 +66,8 @@ def tabs_with_code(page: Page, tab_names: list[str]) -> list[str]:
 
 def tab_code(cell: CodeCell, tab: str) -> tuple[str, list[int]]:
     """The code ``tab`` runs for ``cell`` and the source line of each of its lines."""
-    code = code_for_tab(cell.source, tab)
-    original = cell.source.split("\n")
-    lines: list[int] = []
-    j = 0
-    for line in code.split("\n"):
-        want = line.strip()
-        k = j
-        while k < len(original) and original[k].strip() != want:
-            k += 1
-        if k < len(original):
-            j = k
-        lines.append(cell.source_line + min(j, max(len(original) - 1, 0)))
-        if k < len(original):
-            j += 1
-    return code, lines
+    code, mapping = code_lines_for_tab(cell.source, tab)
+    return code, [cell.source_line + j for j in mapping]
 
 
 def cell_tags(cell: CodeCell) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..globs import matches
-from ..transforms.tabs import code_for_tab
+from ..transforms.tabs import code_lines_for_tab
 from ..tree import Book, CodeCell, Heading, Page, Pos, walk_blocks
 from .blocks import MarkProblem, saved_lines
 
@@ -45,30 +45,6 @@ def library_pages(book: Book, config: Config) -> list[Page]:
     return pages
 
 
-def tab_code_lines(source: str, tab: str) -> tuple[str, list[int]]:
-    """The cell's code as ``tab`` runs it, and for each of its lines the line it came from.
-
-    ``code_for_tab`` only drops lines and removes indentation, so the kept
-    lines are found again in order by their stripped text.
-    """
-    code = code_for_tab(source, tab)
-    if code == source:
-        return code, list(range(source.count("\n") + 1))
-    original = source.split("\n")
-    mapping: list[int] = []
-    k = 0
-    for line in code.split("\n"):
-        text = line.strip()
-        j = k
-        while j < len(original) and original[j].strip() != text:
-            j += 1
-        if j == len(original):  # cannot happen with code_for_tab; keep a sane number
-            j = min(k, len(original) - 1)
-        mapping.append(j)
-        k = j + 1
-    return code, mapping
-
-
 def saved_in_page(page: Page, tab: str) -> tuple[list[Saved], list[Problem]]:
     """The blocks ``tab`` saves on ``page``, in order, and the marks that save nothing."""
     saved: list[Saved] = []
@@ -83,7 +59,7 @@ def saved_in_page(page: Page, tab: str) -> tuple[list[Saved], list[Problem]]:
             continue
         if tab not in block.tabs:
             continue
-        code, mapping = tab_code_lines(block.source, tab)
+        code, mapping = code_lines_for_tab(block.source, tab)
         found, marks = saved_lines(code)
         start = block.source_line or block.pos.line + 1
         for item in found:

@@ -71,6 +71,30 @@ def code_for_tab(source: str, tab: str) -> str:
     return "\n".join(out)
 
 
+def code_lines_for_tab(source: str, tab: str) -> tuple[str, list[int]]:
+    """``code_for_tab`` and, for each line of the result, the 0-based line of ``source`` it came from.
+
+    Cutting branches only drops lines and removes indentation, so the kept
+    lines are found again, in order, by their stripped text.
+    """
+    code = code_for_tab(source, tab)
+    if code == source:
+        return code, list(range(source.count("\n") + 1))
+    original = source.split("\n")
+    mapping: list[int] = []
+    k = 0
+    for line in code.split("\n"):
+        text = line.strip()
+        j = k
+        while j < len(original) and original[j].strip() != text:
+            j += 1
+        if j == len(original):  # cannot happen with code_for_tab; keep a sane number
+            j = min(k, len(original) - 1)
+        mapping.append(j)
+        k = j + 1
+    return code, mapping
+
+
 def _dedent_one(line: str, branch_indent: int) -> str:
     """Remove one level of indentation (what the branch added) from ``line``."""
     stripped = line.lstrip()

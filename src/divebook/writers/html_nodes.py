@@ -15,7 +15,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostics
-from ..i18n import ref_text
+from ..i18n import reference_text
 from ..codemarks import strip_hide_marks
 from ..tree import (
     BibItem, Bibliography, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef, FootnoteRef,
@@ -343,13 +343,7 @@ class PageRenderer:
             return f'<span class="ref unresolved">{esc(r.text or r.target)}</span>'
         url = relative_url(self.output, self.site.outputs.get(r.page or "", ""))
         href = f"{url}#{r.anchor}" if r.anchor else (url or "#")
-        if r.kind == "eqref":
-            text = f"({r.number})" if r.number else r.target
-        elif r.kind == "ref" or not r.number:
-            text = r.text or plain_text(r.title or []) or r.target
-        else:
-            text = (r.text.replace("%s", r.number) if r.text and "%s" in r.text
-                    else ref_text(self.site.lang, r.label_kind, r.number))
+        text = reference_text(r, self.site.lang)
         return f'<a class="ref {esc(r.kind)}" href="{esc(href)}">{esc(text)}</a>'
 
     def cite(self, c: Cite) -> str:

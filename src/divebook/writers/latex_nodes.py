@@ -25,7 +25,7 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostics
-from ..i18n import ref_text
+from ..i18n import reference_text
 from ..codemarks import strip_hide_marks
 from ..tree import (
     Bibliography, BibItem, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef, FootnoteRef,
@@ -462,13 +462,7 @@ class LatexRenderer:
     def ref(self, r: Ref, mode: str) -> str:
         if not r.resolved:
             return escape_text(r.text or r.target)
-        if r.kind == "eqref":
-            text = f"({r.number})" if r.number else r.target
-        elif r.kind == "ref" or not r.number:
-            text = r.text or plain_text(r.title or []) or r.target
-        else:
-            text = (r.text.replace("%s", r.number) if r.text and "%s" in r.text
-                    else ref_text(self.site.lang, r.label_kind, r.number))
+        text = reference_text(r, self.site.lang)
         key = page_key(r.page or "", r.anchor or "")
         if mode == "toc" or key not in self.site.keys:
             return escape_text(text)
