@@ -57,7 +57,7 @@ def main() -> None:
                     marker = f"Edit number {i} of the benchmark."
                     began = time.perf_counter()
                     source.write_text(original.replace(SENTENCE, f"{SENTENCE} {marker}", 1), encoding="utf-8")
-                    page.wait_for_function("m => document.body.innerText.includes(m)", arg=marker,
+                    page.wait_for_function("m => !!document.body && document.body.innerText.includes(m)", arg=marker,
                                            timeout=60000)
                     rows.append((i + 1, time.perf_counter() - began, preview.state.seconds))
                     page.wait_for_timeout(int(args.pause * 1000))

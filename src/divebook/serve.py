@@ -309,6 +309,8 @@ class Preview:
         #: pages written since the search index was last brought up to date (None: all)
         self._index_pending: set[str] | None = set()
         self._index_lock = threading.Lock()
+        #: the last build that produced a book: edited pages are first rendered against it
+        self._last: BuildContext | None = None
         #: seconds without a rebuild before the search index is brought up to date
         self.index_delay = 1.0
         self._threads: list[threading.Thread] = []
@@ -320,12 +322,19 @@ class Preview:
         return f"http://{host}:{self.port}/"
 
     def rebuild(self, changed: list[str] | None = None) -> BuildState:
-        """Build once and tell the open pages; never raises for a broken book."""
+        """Build once and tell the open pages; never raises for a broken book.
+
+        When only pages changed, they are first rendered against the last
+        build and shown (preview.py); the full build follows at once.
+        """
+        if changed and self._last is not None:
+            self._show_quickly(changed)
         start = time.perf_counter()
         state = BuildState(version=self.state.version + 1, changed=changed or [])
         removed = False
         try:
             ctx: BuildContext = build(self.options)
+            self._last = ctx if ctx.book is not None else self._last
             state.written = list(ctx.outputs.get("html", []))
             removed = bool(ctx.extra.get("html", {}).get("removed"))  # type: ignore[union-attr]
             state.errors = [d.to_json() for d in ctx.diags.sorted() if d.severity == "error"]
@@ -350,6 +359,27 @@ class Preview:
                     self._index_pending |= pages_written
             self._index_wanted.set()
         return state
+
+    def _show_quickly(self, changed: list[str]) -> None:
+        """Render edited pages against the last build and reload them (the full build follows)."""
+        if not all(name.endswith(".md") for name in changed):
+            return
+        from .preview import quick_pages
+
+        try:
+            quick = quick_pages(self._last, changed)  # type: ignore[arg-type]
+        except Exception:  # the full build that follows reports whatever went wrong
+            return
+        if quick is None:
+            return
+        written, seconds = quick
+        self.state = BuildState(version=self.state.version + 1, changed=changed, written=written,
+                                seconds=seconds)
+        self.broadcaster.send(self.state.to_json())
+        with self._index_lock:  # the full build may find these pages already as they should be
+            if self._index_pending is not None:
+                self._index_pending |= {name for name in written if name.endswith(".html")}
+        self._index_wanted.set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until ``stop()`` (True) or ``timeout`` seconds (False)."""

@@ -554,6 +554,8 @@ class Book:
     targets: dict[str, Target] = field(default_factory=dict)
     bibliography: list[BibItem] = field(default_factory=list)
     bibliography_page: str | None = None  # source of the page with the bibliography
+    #: every key of the book's bib files -> (authors, year), for citing on a single page
+    bib_entries: dict[str, tuple[str, str]] = field(default_factory=dict)
     lang: str = ""
 
     def ordered_pages(self) -> list[Page]:

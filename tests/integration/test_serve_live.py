@@ -50,7 +50,7 @@ def test_serve_reloads_after_an_edit_and_shows_a_broken_edit(preview: Preview) -
         start = time.perf_counter()
         edit(page_md, "Every cell below exists once per framework.",
              "Every cell below exists once per framework, edited while served.")
-        page.wait_for_function("() => document.body.innerText.includes('edited while served')", timeout=20000)
+        page.wait_for_function("() => !!document.body && document.body.innerText.includes('edited while served')", timeout=20000)
         print(f"\nedit to reloaded page: {time.perf_counter() - start:.3f} s (test book)")
         assert page.evaluate("window.beforeEdit") is None  # the page was reloaded, not patched
         assert page.locator("#divebook-build-errors").count() == 0
@@ -119,7 +119,7 @@ def test_serve_on_the_d2l_corpus_edit_shows_quickly(corpus: Path, tmp_path: Path
                 old = "they are similarly convenient here." if i == 0 else f"Edited paragraph {i - 1} for the timing."
                 start = time.perf_counter()
                 page_md.write_text(text.replace(old, marker if i else old + " " + marker, 1), encoding="utf-8")
-                page.wait_for_function("m => document.body.innerText.includes(m)", arg=marker, timeout=30000)
+                page.wait_for_function("m => !!document.body && document.body.innerText.includes(m)", arg=marker, timeout=30000)
                 times.append(time.perf_counter() - start)
                 page.wait_for_timeout(3000)  # an author's pause; the search index catches up
             print("\nd2l-en, edit to reloaded page (s): " + ", ".join(f"{t:.3f}" for t in times)

@@ -98,23 +98,24 @@ def attach_outputs(page: Page, runs: dict[str, TabRun], tab_names: list[str]) ->
             else:
                 status = run.status if run.status != "failed" else "executed"
             per_cell.setdefault(id(cell), {})[tab] = (outputs, status)
-    page.blocks = _rebuild(page.blocks, per_cell, tab_names)
+    page.blocks = rebuild_blocks(page.blocks, per_cell, tab_names)
 
 
-def _rebuild(blocks: list[Block], per_cell: dict[int, dict[str, tuple[list, str]]],
-             tab_names: list[str]) -> list[Block]:
+def rebuild_blocks(blocks: list[Block], per_cell: dict[int, dict[str, tuple[list, str]]],
+                   tab_names: list[str]) -> list[Block]:
+    """``blocks`` with the cells named in ``per_cell`` (by id) given their tabs' outputs."""
     out: list[Block] = []
     for block in blocks:
         if isinstance(block, CodeCell) and id(block) in per_cell:
             out.extend(_with_outputs(block, per_cell[id(block)], tab_names))
         elif isinstance(block, (Quote, TabContent)):
-            block.children = _rebuild(block.children, per_cell, tab_names)
+            block.children = rebuild_blocks(block.children, per_cell, tab_names)
             out.append(block)
         elif isinstance(block, ListBlock):
-            block.items = [_rebuild(item, per_cell, tab_names) for item in block.items]
+            block.items = [rebuild_blocks(item, per_cell, tab_names) for item in block.items]
             out.append(block)
         elif isinstance(block, Translated):
-            original = _rebuild([block.original], per_cell, tab_names)
+            original = rebuild_blocks([block.original], per_cell, tab_names)
             if len(original) == 1:
                 block.original = original[0]
             out.append(block)

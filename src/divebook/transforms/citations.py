@@ -23,7 +23,7 @@ from ..cache import Store, digest
 from ..config import Config
 from ..diagnostics import Diagnostics
 from ..parallel import default_jobs, fork_map
-from ..tree import BibItem, Bibliography, Book, Cite, CiteEntry, Pos, page_inlines, walk_blocks
+from ..tree import BibItem, Bibliography, Book, Cite, CiteEntry, Page, Pos, page_inlines, walk_blocks
 
 
 @dataclass(slots=True)
@@ -184,6 +184,7 @@ def resolve_citations(book: Book, config: Config, store: Store | None, diags: Di
             cited[key] = None
             cite.entries.append(CiteEntry(key, entry.authors, entry.year))
 
+    book.bib_entries = {k: (e.authors, e.year) for k, e in entries.items()}
     items = []
     for key in sorted(cited, key=lambda k: entries[k].sort_key):
         entry = entries[key]
@@ -195,3 +196,14 @@ def resolve_citations(book: Book, config: Config, store: Store | None, diags: Di
             if isinstance(block, Bibliography):
                 block.entries = items
 
+
+
+def cite_page(page: Page, book: Book) -> None:
+    """The citations of one page, from the entries the last whole-book pass found.
+
+    For the live preview: a key no page cited before shows as unresolved
+    until the full rebuild that follows.
+    """
+    for cite in (n for n in page_inlines(page.blocks) if isinstance(n, Cite)):
+        cite.entries = [CiteEntry(key, *book.bib_entries[key]) if key in book.bib_entries
+                        else CiteEntry(key, key, "", found=False) for key in cite.keys]

@@ -109,6 +109,11 @@ class _FigureCounters:
 _SHORT = {"figure": "fig", "table": "tab", "equation": "eq"}
 
 
+def number_page(page: Page) -> None:
+    """Numbers and anchors inside one page whose own number is already set (live preview)."""
+    _number_blocks(page, _FigureCounters())
+
+
 def _number_blocks(page: Page, counters: _FigureCounters) -> None:
     base = [int(x) for x in page.number.split(".")] if page.number else None
     stack: list[list[int]] = []  # [markdown level, count] of open headings below the title

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostics
@@ -19,27 +20,29 @@ from ..tree import (
 )
 
 
+def page_targets(page: Page) -> Iterator[Target]:
+    """The labelled headings, figures, tables and equations of ``page``, in order."""
+    title_seen = False
+    for block in walk_blocks(page.blocks):
+        if isinstance(block, Heading):
+            is_title = not title_seen and block.level == 1
+            title_seen = title_seen or is_title
+            if not block.label:
+                continue
+            kind = "chapter" if is_title and page.depth == 1 and page.number else "section"
+            yield Target(block.label, kind, page.source, "" if is_title else block.anchor,
+                         block.pos, block.number, block.children)
+        elif isinstance(block, (Figure, Table, MathBlock)) and block.label:
+            kind = {Figure: "figure", Table: "table", MathBlock: "equation"}[type(block)]
+            title = block.caption if isinstance(block, (Figure, Table)) else []
+            yield Target(block.label, kind, page.source, block.anchor, block.pos, block.number, title)
+
+
 def collect_targets(book: Book, diags: Diagnostics) -> None:
     """Fill ``book.targets`` from every labelled block, in reading order."""
     book.targets.clear()
     for page in book.ordered_pages() + [book.pages[s] for s in book.orphans]:
-        title_seen = False
-        for block in walk_blocks(page.blocks):
-            if isinstance(block, Heading):
-                is_title = not title_seen and block.level == 1
-                title_seen = title_seen or is_title
-                if not block.label:
-                    continue
-                kind = "chapter" if is_title and page.depth == 1 and page.number else "section"
-                target = Target(block.label, kind, page.source, "" if is_title else block.anchor,
-                                block.pos, block.number, block.children)
-            elif isinstance(block, (Figure, Table, MathBlock)) and block.label:
-                kind = {Figure: "figure", Table: "table", MathBlock: "equation"}[type(block)]
-                title = block.caption if isinstance(block, (Figure, Table)) else []
-                target = Target(block.label, kind, page.source, block.anchor, block.pos,
-                                block.number, title)
-            else:
-                continue
+        for target in page_targets(page):
             first = book.targets.get(target.label)
             if first is not None:
                 diags.error(target.pos, f"label `{target.label}` is already used at {first.pos}; "
@@ -51,13 +54,18 @@ def collect_targets(book: Book, diags: Diagnostics) -> None:
 def resolve_references(book: Book, diags: Diagnostics) -> None:
     """Point every reference and page link at its target; report the ones that miss."""
     for page in book.pages.values():
-        for block in walk_blocks(page.blocks):
-            for inlines in block_inlines(block):
-                for node in walk_inlines(inlines):
-                    if isinstance(node, Ref):
-                        _resolve_ref(node, book, diags)
-                    elif isinstance(node, Link):
-                        _resolve_link(node, page, block.pos, book, diags)
+        resolve_page_references(page, book, diags)
+
+
+def resolve_page_references(page: Page, book: Book, diags: Diagnostics) -> None:
+    """The references and page links of one page, against ``book.targets``."""
+    for block in walk_blocks(page.blocks):
+        for inlines in block_inlines(block):
+            for node in walk_inlines(inlines):
+                if isinstance(node, Ref):
+                    _resolve_ref(node, book, diags)
+                elif isinstance(node, Link):
+                    _resolve_link(node, page, block.pos, book, diags)
 
 
 def _resolve_ref(ref: Ref, book: Book, diags: Diagnostics) -> None:

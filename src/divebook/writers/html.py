@@ -201,7 +201,7 @@ def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
 
 def write_html(book: Book, config: Config, out: Path, store: Store | None,
                diags: Diagnostics, dry_run: bool = False, view: "LanguageView | None" = None,
-               jobs: int = 1) -> HtmlResult:
+               jobs: int = 1, only: set[str] | None = None) -> HtmlResult:
     """Write the website for ``book`` into ``out`` (created if needed).
 
     With ``dry_run`` every page is rendered in memory and nothing is written:
@@ -209,6 +209,10 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     one language (or the side-by-side pages) of a translated book, written
     under its prefix with a language switcher (see writers/html_languages.py).
     Pages whose render key changed are rendered on ``jobs`` processes.
+
+    ``only``: render just these pages, whatever their keys, and forget their
+    keys, so the next full build renders them again (the live preview's
+    first answer to an edit, see preview.py).
     """
     result = HtmlResult()
     lang = book.lang or config.lang or "en"
@@ -223,7 +227,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
                 book_root=str(config.root), existing_files=_existing_files(config.root),
                 origin_lang=view.langs.origin if view is not None else "",
                 side_by_side=view is not None and view.kind == "side-by-side")
-    if not dry_run:
+    if not dry_run and only is None:
         _write_assets(out, config, result)
 
     manifest_key = digest("html-manifest", str(out.resolve()), prefix)
@@ -243,6 +247,10 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     todo: list[_PageJob] = []
     images: set[str] = set()
     for i, source in enumerate(sources):
+        if only is not None and source not in only:
+            if source in manifest:
+                new_manifest[source] = manifest[source]
+            continue
         page = book.pages[source]
         output = outputs[source]
         in_order = source in book.order
@@ -255,7 +263,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
                      repr(sorted(discussion.items())),
                      pickle.dumps((blocks, page.number, page.title), protocol=pickle.HIGHEST_PROTOCOL))
         old = manifest.get(source)
-        if not dry_run and old and old[0] == key and (out / output).exists():
+        if only is None and not dry_run and old and old[0] == key and (out / output).exists():
             new_manifest[source] = old
             diags.extend(old[1])
             images |= old[2]
@@ -266,7 +274,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     rendering = _Rendering(book, config, site, _environment().get_template("page.html"), strings,
                            chrome, {key: strings[key] for key in JS_STRINGS if key in strings},
                            _parents(book.toc), out, dry_run, math_cache, pages_js)
-    if not dry_run:
+    if not dry_run and only is None:
         listing = [[outputs[s], f"{titles[s][0]} {titles[s][1]}" if titles[s][0] else titles[s][1]]
                    for s in sources]
         script = ("/* The pages of this site, for searching titles where Pagefind cannot run "
@@ -281,7 +289,8 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
         diags.extend(done.diags)
         images |= done.images
         math_cache.update(done.new_math)
-        new_manifest[done.source] = (done.key, done.diags, done.images)
+        if only is None:
+            new_manifest[done.source] = (done.key, done.diags, done.images)
 
     if dry_run:
         return result
@@ -290,6 +299,8 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
         if write_if_changed(out / image, src.read_bytes()):
             result.written.append(image)
     for source, (_, _, _) in manifest.items():
+        if only is not None:
+            break  # a partial render removes nothing
         if source not in new_manifest and (out / (prefix + source[:-3] + ".html")).is_file():
             (out / (prefix + source[:-3] + ".html")).unlink()  # the page left the book
             result.removed.append(prefix + source[:-3] + ".html")
