@@ -444,7 +444,12 @@ def test_a_book_says_which_language_is_the_original(tmp_path):
 
 
 def test_a_block_mixing_both_languages_on_one_line_is_reported():
+    # (an interleaved page: a page of the mixed line alone would be the translation alone)
     blocks, diags = read("""
+        # Deep Learning
+
+        # 딥러닝
+
         Deep learning changed the world. 딥러닝은 세상을 바꿨습니다.
     """)
-    assert codes(diags) == [(1, "translation-mixed"), (1, "translation-extra")]
+    assert codes(diags) == [(5, "translation-mixed"), (5, "translation-extra")]

@@ -88,6 +88,16 @@ def test_pairing_keeps_every_sentence_once(kinds):
     page = read_page(Path("."), "p.md", text.encode(), ["pytorch", "mxnet"], diags)
     pair_page(page, LanguagePair("en", "ko"), diags)
     assert all(d.file == "p.md" and d.line > 0 for d in diags.items)
+    # A page whose Korean outnumbers its English three to one is the translation alone
+    # (d2l-zh's layout): nothing is paired and every view shows the page as written.
+    alone = bool(korean) and 3 * len(english) <= len(korean)
+    if english or korean:
+        assert alone == (not any(isinstance(b, Translated) for b in walk_blocks(page.blocks)))
+    if alone:
+        assert not diags.items
+        for view in (keep_language(page.blocks, TRANSLATION), keep_language(page.blocks, ORIGINAL)):
+            assert sorted(leaves(view)) == sorted(english + korean)
+        return
     translated = keep_language(page.blocks, TRANSLATION)
     original = keep_language(page.blocks, ORIGINAL)
     shown_ko = leaves(translated)

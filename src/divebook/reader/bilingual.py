@@ -38,7 +38,7 @@ from ..diagnostics import Diagnostics
 from ..tree import (
     Bibliography, Block, Cite, Code, CodeCell, Directive, Figure, FootnoteDef, HardBreak, Heading,
     Image, Inline, Link, ListBlock, Math, MathBlock, Page, Paragraph, Pos, Quote, Raw, Ref, Rule,
-    SoftBreak, TabContent, Toc, Translated, walk_blocks, walk_inlines,
+    SoftBreak, Table, TabContent, Toc, Translated, walk_blocks, walk_inlines,
 )
 from .languages import (
     AMBIGUOUS, NEUTRAL, ORIGIN, TRANSLATION, UNKNOWN, LanguagePair, block_text, count_scripts,
@@ -173,7 +173,28 @@ class _Pairer:
 
     # ---------------------------------------------------------------- interleaved
 
+    def written_in_translation(self, blocks: list[Block]) -> bool:
+        """Whether a page holds the translation alone, with no original to pair.
+
+        d2lbook's ``[translation]`` section only drives its ``translate`` command:
+        most translated d2l books (d2l-zh, d2l-ja, d2l-ko, d2l-tr) keep the
+        translation alone in ``x.md``.  Such a page may still quote some
+        original-language text (a link named "Discussions", an English term),
+        so it counts as one when its translated prose outnumbers the rest
+        three to one; an interleaved page holds as many originals as
+        translations, an untranslated one more.
+        """
+        counts: Counter[str] = Counter()
+        for block in walk_blocks(blocks):
+            if isinstance(block, Paragraph):  # both languages in one paragraph count as both
+                counts.update({self.langs.classify(text).side for text in line_texts(block)})
+            elif isinstance(block, (Heading, Figure, Table)):
+                counts[self.langs.classify(block_text(block)).side] += 1
+        return counts[TRANSLATION] > 0 and 3 * counts[ORIGIN] <= counts[TRANSLATION]
+
     def pair_interleaved(self, blocks: list[Block], source: str) -> list[Block]:
+        if self.written_in_translation(blocks):
+            return blocks  # nothing to pair: the page is shared by both languages as written
         held = Diagnostics()
         real, self.diags = self.diags, held
         try:

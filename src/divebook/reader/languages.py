@@ -60,8 +60,8 @@ DEFAULT_SCRIPT = "Latin"
 #: Letters that one Latin-script language uses and English does not.
 _MARKS: dict[str, str] = {
     "vi": "ăâđêôơưĂÂĐÊÔƠƯ",
-    "tr": "ğışİĞŞ",
-    "pt": "ãõÃÕ",
+    "tr": "ğışİĞŞçöüÇÖÜ",
+    "pt": "ãõçâêôáéíóúÃÕÇÂÊÔÁÉÍÓÚ",
     "es": "ñ¿¡Ñ",
     "de": "ßäöüÄÖÜ",
     "fr": "œèêëîïûùÈÊ",

@@ -201,6 +201,17 @@ def view_prefix(kind: str, langs: LanguagePair) -> str:
     return f"{SIDE_BY_SIDE_DIR}/"
 
 
+def has_originals(book: Book) -> bool:
+    """Whether any page holds original-language text (interleaved, or in ``x_origin.md``).
+
+    A book configured as a translation whose sources are the translation
+    alone (d2l-zh: d2lbook's ``[translation]`` only names where its machine
+    translation came from) is built as a one-language book.
+    """
+    return any(isinstance(block, Translated) and block.original is not None
+               for page in book.pages.values() for block in walk_blocks(page.blocks))
+
+
 def resolve_languages(ctx: "BuildContext") -> bool:
     """For a translated book: status, views and their resolution; False for a one-language book.
 
@@ -213,8 +224,8 @@ def resolve_languages(ctx: "BuildContext") -> bool:
 
     assert ctx.book is not None
     langs = book_languages(ctx.config)
-    if langs is None:
-        return False
+    if langs is None or not has_originals(ctx.book):
+        return False  # one language (a book whose pages hold the translation alone is one too)
     book = ctx.book
     git = mark_stale(book, ctx.config, ctx.store, ctx.diags, ctx.jobs)
     ctx.extra["translation"] = translation_status(book, langs, git)

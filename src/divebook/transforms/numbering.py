@@ -6,8 +6,9 @@
 * A page's own headings continue its number (3.1.2); in a chapter page the
   ``##`` headings and the toc entries share one counter, as in Sphinx.
 * Figures, tables and labelled equations are numbered within their section,
-  cut to two levels (Figure 3.1.2 anywhere inside section 3.1).
-* Every heading, figure, table and equation gets an HTML anchor.
+  cut to two levels (Figure 3.1.2 anywhere inside section 3.1); a figure
+  or table with neither caption nor label is not numbered (Sphinx's rule).
+* Every heading and numbered figure, table and equation gets an HTML anchor.
 """
 
 from __future__ import annotations
@@ -157,7 +158,9 @@ def _number_blocks(page: Page, counters: _FigureCounters) -> None:
                     stack[-1][1] += 1
                 else:
                     stack.append([2, 1])
-        elif isinstance(block, (Figure, Table)) or (isinstance(block, MathBlock) and block.label):
+        elif (isinstance(block, (Figure, Table)) and (block.label or plain_text(block.caption).strip())) \
+                or (isinstance(block, MathBlock) and block.label):
+            # As in Sphinx, a figure or table with neither caption nor label has no number.
             kind = {Figure: "figure", Table: "table", MathBlock: "equation"}[type(block)]
             # Unnumbered pages count their own figures: Figure 1, 2, ...
             prefix = ".".join(map(str, current[:FIGURE_PREFIX_DEPTH])) if current else ""

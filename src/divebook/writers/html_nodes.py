@@ -172,8 +172,8 @@ class PageRenderer:
         if f.number:
             number = f'<span class="caption-number">{esc(self.site.strings["figure_caption"].format(number=f.number))}</span> '
         anchor = f' id="{esc(f.anchor)}"' if f.anchor else ""
-        return (f'<figure class="figure"{anchor}>{image}'
-                f'<figcaption>{number}{caption}</figcaption></figure>\n')
+        figcaption = f"<figcaption>{number}{caption}</figcaption>" if number or alt else ""
+        return f'<figure class="figure"{anchor}>{image}{figcaption}</figure>\n'
 
     def image_tag(self, src: str, alt: str, pos: Pos, extra: str = "") -> str:
         parts = urlsplit(src)
