@@ -187,3 +187,26 @@ def test_figures_and_tables_without_caption_or_label_are_not_numbered(make_book,
     assert "Fig. 1.1</span> The model." in html and "Table 1.1</span> Results" in html
     assert 'href="#fig_model">Fig. 1.1</a>' in html
     assert "<figcaption></figcaption>" not in html
+
+
+def test_a_line_break_between_chinese_characters_is_no_space(make_book, tmp_path):
+    book = make_book({
+        "config.ini": "[project]\nlang = zh\n",
+        "index.md": """
+            # 书
+
+            我们先计算损失，
+            再更新*参数*
+            和偏置。
+            Then English
+            continues here.
+
+            손실을 계산하고
+            매개변수를 갱신합니다.
+        """,
+    })
+    out = tmp_path / "out"
+    assert run("build", "html", "--no-eval", "-C", str(book), "--out", str(out)) == 0
+    html = (out / "html" / "index.html").read_text()
+    assert "我们先计算损失，再更新<em>参数</em>和偏置。\nThen English\ncontinues here." in html
+    assert "손실을 계산하고\n매개변수를" in html

@@ -61,3 +61,10 @@ def test_line_breaks_outside_environments_become_lines_as_on_the_website():
     assert prepare_math("a&=1\\\\ b&=2", display=True).tex.startswith("\\begin{aligned}")
     matrix = "\\begin{bmatrix}1\\\\2\\end{bmatrix}"
     assert prepare_math(matrix, display=True).tex == matrix
+
+
+def test_cjk_words_in_math_are_set_as_text():
+    # as translated books write them: words between symbols, a full-width comma
+    assert prepare_math(r"\mathbf{X}和\mathbf{W}", False).tex == r"\mathbf{X}\text{和}\mathbf{W}"
+    assert prepare_math(r"x_2， \ldots", False).tex == r"x_2\text{，} \ldots"
+    assert prepare_math(r"y \quad \text{其中}\quad", False).tex == r"y \quad \text{\text{其中}}\quad"

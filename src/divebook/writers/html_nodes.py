@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
@@ -37,6 +38,32 @@ def tab_title(tab: str) -> str:
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def _wide(ch: str) -> bool:
+    """A Chinese or Japanese character (or full-width punctuation): no spaces between them."""
+    cp = ord(ch)
+    hangul = 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F or 0xAC00 <= cp <= 0xD7AF \
+        or 0xFFA0 <= cp <= 0xFFDC
+    return not hangul and unicodedata.east_asian_width(ch) in ("F", "W", "H")
+
+
+def _joins_wide_text(nodes: list[Inline], i: int) -> bool:
+    """Whether the line break ``nodes[i]`` falls between two Chinese or Japanese characters.
+
+    Browsers show a line break in the source as a space, which Chinese and
+    Japanese do not put between characters (CSS Text 3 drops it; Chromium
+    does not yet).  Korean writes spaces between words: its breaks stay.
+    """
+    def edge(node: Inline, last: bool) -> str:
+        if not isinstance(node, (Text, Emph, Strong, Strike, Link)):
+            return ""  # code, math, a reference: keep the space around it
+        text = plain_text([node])
+        return (text[-1] if last else text[0]) if text else ""
+
+    before = edge(nodes[i - 1], True) if i > 0 else ""
+    after = edge(nodes[i + 1], False) if i + 1 < len(nodes) else ""
+    return bool(before and after) and _wide(before) and _wide(after)
 
 
 def relative_url(from_output: str, to_output: str) -> str:
@@ -319,7 +346,8 @@ class PageRenderer:
     # ---------------------------------------------------------------- inlines
 
     def inlines(self, nodes: list[Inline]) -> str:
-        return "".join(self.inline(n) for n in nodes)
+        return "".join(self.inline(n) for i, n in enumerate(nodes)
+                       if not (isinstance(n, SoftBreak) and _joins_wide_text(nodes, i)))
 
     def inline(self, node: Inline) -> str:
         handler = _INLINES.get(type(node))

@@ -15,7 +15,8 @@ environment (which MathJax allows inside ``$$``) becomes the inner
 ``aligned``/``gathered`` form, so every equation is one ``equation``
 environment carrying the website's number as its ``\\tag``.  Greek letters
 and common symbols typed as Unicode become their commands, since the
-math fonts have no Unicode glyphs.
+math fonts have no Unicode glyphs; Chinese, Japanese and Korean words in
+math are set as text (in the book's CJK font).
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ UNICODE_MATH = {
     "\u00a0": "~",
 }
 _UNICODE_RE = re.compile("|".join(re.escape(c) for c in UNICODE_MATH))
+#: Chinese, Japanese and Korean letters and full-width punctuation, which math fonts lack.
+_CJK_RUN = re.compile("[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f"
+                      "\uff00-\uffef\U00020000-\U0002fa1f]+")
 
 
 @dataclass(slots=True)
@@ -141,6 +145,8 @@ def prepare_math(latex: str, display: bool) -> PreparedMath:
     if problem:
         return PreparedMath("", problem)
     source = _UNICODE_RE.sub(lambda m: UNICODE_MATH[m.group(0)] + " ", source)
+    # Translated books write words in math (``\\mathbf{X}和\\mathbf{W}``): set them as text.
+    source = _CJK_RUN.sub(lambda m: f"\\text{{{m.group(0)}}}", source)
     if display:
         m = _OUTER_ENV.match(source)
         if m:
