@@ -106,6 +106,37 @@ def test_a_translated_book_without_originals_is_built_in_its_own_language(make_b
     assert '<html lang="zh"' in html and "线性模型用加权和来预测" in html
 
 
+def test_a_page_left_in_the_original_does_not_make_such_a_book_bilingual(make_book, tmp_path):
+    # d2l-ja kept its English title on the root page, its chapters hold Japanese alone
+    book = make_book({
+        "config.ini": TRANSLATED_CONFIG.replace("lang = zh", "lang = ja"),
+        "index.md": """
+            Dive into Tiny Books
+            ====================
+
+            ```toc
+            :numbered:
+
+            ch/page
+            ```
+        """,
+        "ch/page.md": """
+            # データ前処理
+
+            これまで、既製のテンソルで届いた合成データを扱ってきました。
+
+            * 入力を分けます。
+            * 欠損値を補います。
+        """,
+    })
+    out = tmp_path / "out"
+    assert run("build", "html", "--no-eval", "-C", str(book), "--out", str(out)) == 0
+    data = report(out)
+    assert data["warnings"] == [] and data["book"]["langs"] == ["ja"]
+    html = (out / "html" / "index.html").read_text()
+    assert "Dive into Tiny Books" in html and 'class="untranslated"' not in html
+
+
 def test_a_book_with_one_paired_page_keeps_its_other_pages_as_written(make_book, tmp_path):
     book = make_book({
         "config.ini": TRANSLATED_CONFIG,

@@ -664,6 +664,41 @@ def _describe(block: Block) -> str:
     }.get(_kind(block), _kind(block).lower())
 
 
+def written_in_one_language(pages: list[Page], langs: LanguagePair) -> bool:
+    """Whether a translated book holds its translation alone: no original paired anywhere,
+    and some page written in the translation (d2l-ja, whose title page kept its English
+    title, is one).  Such a book is read as written, in one language."""
+    if any(isinstance(b, Translated) and b.original is not None and b.translation is not None
+           for page in pages for b in walk_blocks(page.blocks)):
+        return False
+    pairer = _Pairer(langs, Diagnostics())
+    return any(not any(isinstance(b, Translated) for b in walk_blocks(page.blocks))
+               and pairer.written_in_translation(page.blocks) for page in pages)
+
+
+def as_written(blocks: list[Block]) -> list[Block]:
+    """``blocks`` without their pairing, in source order (for a book in one language)."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Translated):
+            out.extend(as_written([b for b in (block.original, block.translation, *block.more)
+                                   if b is not None]))
+            continue
+        if isinstance(block, ListBlock):
+            block.items = [as_written(item) for item in block.items]
+        elif isinstance(block, _CONTAINERS):
+            block.children = as_written(block.children)  # type: ignore[union-attr]
+        out.append(block)
+    return out
+
+
+#: Codes of the problems that only a bilingual reading reports.
+PAIRING_CODES = frozenset({
+    "untranslated", "translation-extra", "translation-mismatch", "translation-heading",
+    "translation-order", "translation-split", "translation-language", "translation-mixed",
+})
+
+
 def read_origin_page(root: Path, source: str, tab_names: list[str], diags: Diagnostics) -> Page | None:
     """Read ``source``'s ``x_origin.md`` if it has one (the paired layout)."""
     from .page import read_page
@@ -677,5 +712,5 @@ def read_origin_page(root: Path, source: str, tab_names: list[str], diags: Diagn
 
 __all__ = [
     "book_languages", "companion_of", "is_companion", "companion_bytes", "pair_page",
-    "read_origin_page", "ORIGIN_SUFFIX",
+    "read_origin_page", "ORIGIN_SUFFIX", "written_in_one_language", "as_written", "PAIRING_CODES",
 ]

@@ -13,7 +13,10 @@ from ..fingerprint import code_digest
 from ..globs import matches
 from ..parallel import parallel_map
 from ..tree import Book, Page, Pos, Toc, TocNode, walk_blocks
-from .bilingual import book_languages, companion_bytes, is_companion, pair_page, read_origin_page
+from .bilingual import (
+    PAIRING_CODES, as_written, book_languages, companion_bytes, is_companion, pair_page,
+    read_origin_page, written_in_one_language,
+)
 from .languages import LanguagePair
 from .page import read_page
 
@@ -93,7 +96,16 @@ def read_book(config: Config, store: Store | None, jobs: int, diags: Diagnostics
                     f"the book's root page `{root_source}` does not exist; create it or set "
                     "[build] index", "no-index")
         return Book(root=root_source, pages={}, order=[], toc=[])
-    pages = read_pages(config, sources, store, jobs, diags)
+    langs = book_languages(config)
+    held = Diagnostics()
+    pages = read_pages(config, sources, store, jobs, held)
+    if langs is not None and written_in_one_language(list(pages.values()), langs):
+        # [translation] names where the book was translated from, but its pages hold the
+        # translation alone (d2l-zh, d2l-ja): one language, as written, nothing to report.
+        for page in pages.values():
+            page.blocks = as_written(page.blocks)
+        held.items = [d for d in held.items if d.code not in PAIRING_CODES]
+    diags.extend(held.items)
     book = Book(root=root_source, pages=pages, order=[root_source], toc=[])
     seen = {root_source}
     book.toc = _follow_toc(book, root_source, seen, diags, numbered=False)
