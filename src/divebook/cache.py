@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -101,4 +102,34 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     except OSError:
         pass
     write_atomic(path, data)
+    return True
+
+
+def copy_if_changed(src: Path, dst: Path) -> bool:
+    """Copy ``src`` to ``dst`` unless ``dst`` is already a copy of it (same size and time).
+
+    For figures copied into a site at every build: comparing sizes and times
+    reads neither file, and the copy itself goes through the kernel (sendfile).
+    """
+    source = src.stat()
+    try:
+        target = dst.stat()
+        if target.st_size == source.st_size and target.st_mtime_ns == source.st_mtime_ns:
+            return False
+    except OSError:
+        pass
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.chmod(tmp, _file_mode())
+        os.utime(tmp, ns=(source.st_atime_ns, source.st_mtime_ns))  # the copy's mark
+        os.replace(tmp, dst)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
     return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,25 +43,35 @@ def find_markdown(config: Config) -> list[str]:
 class _ReadJob:
     root: str
     source: str
+    data: bytes
     tab_names: list[str]
+    key: str  # the cache entry this page's reading goes into
+    store: Store | None
     langs: LanguagePair | None = None  # a translated book: pair originals and translations
 
 
-def _read_one(job: _ReadJob) -> tuple[Page, list[Diagnostic]]:
+def _read_one(job: _ReadJob) -> bytes:
+    """The pickled ``(page, diagnostics)`` of one page, also put into the cache.
+
+    Pickled here, once, in the worker: the same bytes become the cache entry and
+    travel back to the parent, which would otherwise pickle the page a second time.
+    """
     diags = Diagnostics()
-    data = (Path(job.root) / job.source).read_bytes()
-    page = read_page(Path(job.root), job.source, data, job.tab_names, diags)
+    page = read_page(Path(job.root), job.source, job.data, job.tab_names, diags)
     if job.langs is not None:
         origin = read_origin_page(Path(job.root), job.source, job.tab_names, diags)
         page = pair_page(page, job.langs, diags, origin)
-    return page, diags.items
+    body = pickle.dumps((page, diags.items), protocol=pickle.HIGHEST_PROTOCOL)
+    if job.store is not None:
+        job.store.put("read", job.key, body)
+    return body
 
 
 def read_pages(config: Config, sources: list[str], store: Store | None, jobs: int,
                diags: Diagnostics) -> dict[str, Page]:
     """Parse ``sources``, taking unchanged pages from the cache."""
     pages: dict[str, Page] = {}
-    todo: list[tuple[_ReadJob, str]] = []
+    todo: list[_ReadJob] = []
     tabs = ",".join(config.tab_names)
     langs = book_languages(config)
     for source in sources:
@@ -74,11 +85,10 @@ def read_pages(config: Config, sources: list[str], store: Store | None, jobs: in
             pages[source] = page
             diags.extend(items)
         else:
-            todo.append((_ReadJob(str(config.root), source, config.tab_names, langs), key))
-    results = parallel_map(_read_one, [job for job, _ in todo], jobs)
-    for (job, key), (page, items) in zip(todo, results):
-        if store:
-            store.put_object("read", key, (page, items))
+            todo.append(_ReadJob(str(config.root), source, data, config.tab_names, key, store, langs))
+    todo.sort(key=lambda job: len(job.data), reverse=True)  # the longest first: workers finish together
+    for job, body in zip(todo, parallel_map(_read_one, todo, jobs, chunksize=2)):
+        page, items = pickle.loads(body)
         pages[job.source] = page
         diags.extend(items)
     return {s: pages[s] for s in sources}

@@ -13,6 +13,7 @@ import difflib
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from pybtex.database import BibliographyData, PybtexError, parse_string
@@ -72,17 +73,27 @@ def _parse(text: str, file: str, diags: Diagnostics) -> BibliographyData | None:
 def _format_entries(data: BibliographyData, keys: list[str]) -> dict[str, tuple[str, str, str]]:
     """key -> (plain text, HTML, LaTeX) in pybtex's plain style, on every core (pybtex is slow:
     about 2 ms an entry)."""
+    # The style and backends are looked up once, here: pybtex scans the installed
+    # packages' entry points at every lookup (tens of milliseconds each).
+    formatter = _Formatter(data, find_plugin("pybtex.style.formatting", "plain")(),
+                           [find_plugin("pybtex.backends", name)() for name in ("text", "html", "latex")])
     chunks = [keys[i::8] for i in range(8) if keys[i::8]]
     out: dict[str, tuple[str, str, str]] = {}
-    for part in fork_map(_format_chunk, data, chunks, default_jobs(), min_items=2 if len(keys) > 40 else 99):
+    for part in fork_map(_format_chunk, formatter, chunks, default_jobs(),
+                         min_items=2 if len(keys) > 40 else 99):
         out.update(part)
     return out
 
 
-def _format_chunk(data: BibliographyData, keys: list[str]) -> dict[str, tuple[str, str, str]]:
-    style = find_plugin("pybtex.style.formatting", "plain")()
-    # Look the backends up once: pybtex's render_as() scans entry points each call.
-    backends = [find_plugin("pybtex.backends", name)() for name in ("text", "html", "latex")]
+@dataclass
+class _Formatter:
+    data: BibliographyData
+    style: Any
+    backends: list[Any]  # text, HTML, LaTeX
+
+
+def _format_chunk(formatter: _Formatter, keys: list[str]) -> dict[str, tuple[str, str, str]]:
+    data, style, backends = formatter.data, formatter.style, formatter.backends
     out: dict[str, tuple[str, str, str]] = {}
     for key in keys:
         entry = data.entries[key]

@@ -12,6 +12,7 @@ import json
 import os
 import pickle
 import posixpath
+import time
 from collections import ChainMap
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from .. import __version__
-from ..cache import Store, digest, write_if_changed
+from ..cache import Store, copy_if_changed, digest, write_if_changed
 from ..config import Config
 from ..diagnostics import Diagnostic, Diagnostics
 from ..fingerprint import code_digest
@@ -282,7 +283,12 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
                   + json.dumps(listing, ensure_ascii=False, separators=(",", ":")) + ";\n")
         if write_if_changed(out / pages_js, script.encode("utf-8")):
             result.written.append(pages_js)
-    for done in fork_map(_render_page, rendering, todo, jobs):
+    # The heaviest pages first, a few at a time, so both workers finish together; the
+    # results are then taken in book order, which keeps the report's order stable.
+    heavy_first = sorted(todo, key=lambda job: -len(book.pages[job.source].text))
+    rendered = fork_map(_render_page, rendering, heavy_first, jobs, chunksize=2)
+    by_source = {done.source: done for done in rendered}
+    for done in (by_source[job.source] for job in todo):
         if done.written:
             result.written.append(outputs[done.source])
         result.rendered.append(done.source)
@@ -295,8 +301,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     if dry_run:
         return result
     for image in sorted(images):
-        src = config.root / image
-        if write_if_changed(out / image, src.read_bytes()):
+        if copy_if_changed(config.root / image, out / image):
             result.written.append(image)
     for source, (_, _, _) in manifest.items():
         if only is not None:
@@ -388,7 +393,7 @@ def _write_assets(out: Path, config: Config, result: HtmlResult) -> None:
     for path in sorted((THEME_DIR / "static").rglob("*")):
         if path.is_file():
             rel = path.relative_to(THEME_DIR / "static").as_posix()
-            if write_if_changed(static / rel, path.read_bytes()):
+            if copy_if_changed(path, static / rel):
                 result.written.append(f"_static/{rel}")
     # Dark code on screens only: paper gets the light colours whatever the screen showed.
     css = (html_style_css("default", ".highlight") + "\n@media screen and (prefers-color-scheme: dark) {\n"
@@ -424,8 +429,10 @@ def write_html_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined
     ctx.extra["html"]["removed"] = result.removed  # type: ignore[index]
     if getattr(ctx.options, "index_search", True) and (changed_pages or result.removed
                                                        or not index_exists(site)):
+        start = time.perf_counter()
         try:
             update_index(site, None if result.removed else changed_pages)
             ctx.extra["html"]["search_indexed"] = True  # type: ignore[index]
         except SearchIndexError as exc:
             ctx.diags.warning(Pos(ctx.config.source or ".", 0), str(exc), "search-index")
+        ctx.stages["search_index"] = time.perf_counter() - start
