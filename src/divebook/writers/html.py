@@ -135,10 +135,7 @@ class _PageJob:
     output: str
     prev: str | None
     next: str | None
-    blocks: list
-    discussion: dict[str, str]
     languages: dict
-    key: str
 
 
 @dataclass
@@ -157,6 +154,10 @@ class _Rendering:
     dry_run: bool
     math_cache: dict[tuple[str, bool], str]
     pages_js: str  # site-relative path of the list of pages (title search from file://)
+    nav_base: str  # the part of every page's render key that all pages share
+    #: the last build's pages: source -> (render key, diagnostics, images)
+    manifest: dict[str, tuple[str, list[Diagnostic], set[str]]]
+    skip_unchanged: bool  # keep a page whose key is in the manifest and whose file exists
 
 
 @dataclass
@@ -167,18 +168,29 @@ class _PageDone:
     diags: list[Diagnostic]
     images: set[str]
     new_math: dict[tuple[str, bool], str]
+    rendered: bool = True
 
 
 def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
-    """Render one page and write it (when its bytes changed)."""
+    """Render one page and write it (when its bytes changed), unless its render key
+    says the last build's page is still right (the key is computed here, in the
+    worker: it pickles the whole resolved page)."""
     page = r.book.pages[job.source]
     config, site = r.config, r.site
+    content, discussion = split_discussion(page.blocks)
+    blocks = group_tabs(content, config.tab_names)
+    key = digest(r.nav_base, job.source, str(job.prev), str(job.next), repr(job.languages),
+                 repr(sorted(discussion.items())),
+                 pickle.dumps((blocks, page.number, page.title), protocol=pickle.HIGHEST_PROTOCOL))
+    old = r.manifest.get(job.source)
+    if r.skip_unchanged and old and old[0] == key and (r.out / job.output).exists():
+        return _PageDone(job.source, key, False, old[1], old[2], {}, rendered=False)
     page_diags = Diagnostics()
     new_math: dict[tuple[str, bool], str] = {}
-    page_tabs = tabs_on_page(job.blocks, config.tab_names)
+    page_tabs = tabs_on_page(blocks, config.tab_names)
     renderer = PageRenderer(site, job.source, page_diags, ChainMap(new_math, r.math_cache),
                             page_tabs=page_tabs)
-    rendered = renderer.render(job.blocks)
+    rendered = renderer.render(blocks)
     output = job.output
     root = relative_url(output, "index.html")
     root = root[: -len("index.html")] if root.endswith("index.html") else root
@@ -192,12 +204,12 @@ def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
         local_toc=rendered.local_toc,
         prev=_nav(site, output, job.prev), next=_nav(site, output, job.next),
         page_tabs=page_tabs,
-        discussion=_discussion(job.discussion, config.tab_names),
+        discussion=_discussion(discussion, config.tab_names),
         colab=[(t, url) for t, url in colab_links(config, output) if not page_tabs or t in page_tabs],
         edit_url=_edit_url(config, job.source), js_strings=r.js_strings, home=home,
         pages_js=r.pages_js, **r.chrome, **job.languages)
     written = not r.dry_run and write_if_changed(r.out / output, html.encode("utf-8"))
-    return _PageDone(job.source, job.key, written, page_diags.items, rendered.images, new_math)
+    return _PageDone(job.source, key, written, page_diags.items, rendered.images, new_math)
 
 
 def write_html(book: Book, config: Config, out: Path, store: Store | None,
@@ -257,24 +269,14 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
         in_order = source in book.order
         prev_src = sources[i - 1] if in_order and i > 0 else None
         next_src = sources[i + 1] if in_order and i + 1 < len(book.order) else None
-        content, discussion = split_discussion(page.blocks)
-        blocks = group_tabs(content, config.tab_names)
         languages = page_languages(view, page.output, output, source) if view is not None else {}
-        key = digest(nav_base, source, str(prev_src), str(next_src), repr(languages),
-                     repr(sorted(discussion.items())),
-                     pickle.dumps((blocks, page.number, page.title), protocol=pickle.HIGHEST_PROTOCOL))
-        old = manifest.get(source)
-        if only is None and not dry_run and old and old[0] == key and (out / output).exists():
-            new_manifest[source] = old
-            diags.extend(old[1])
-            images |= old[2]
-            continue
-        todo.append(_PageJob(source, output, prev_src, next_src, blocks, discussion, languages, key))
+        todo.append(_PageJob(source, output, prev_src, next_src, languages))
 
     pages_js = prefix + PAGES_JS
     rendering = _Rendering(book, config, site, _environment().get_template("page.html"), strings,
                            chrome, {key: strings[key] for key in JS_STRINGS if key in strings},
-                           _parents(book.toc), out, dry_run, math_cache, pages_js)
+                           _parents(book.toc), out, dry_run, math_cache, pages_js, nav_base, manifest,
+                           skip_unchanged=only is None and not dry_run)
     if not dry_run and only is None:
         listing = [[outputs[s], f"{titles[s][0]} {titles[s][1]}" if titles[s][0] else titles[s][1]]
                    for s in sources]
@@ -291,7 +293,8 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     for done in (by_source[job.source] for job in todo):
         if done.written:
             result.written.append(outputs[done.source])
-        result.rendered.append(done.source)
+        if done.rendered:
+            result.rendered.append(done.source)
         diags.extend(done.diags)
         images |= done.images
         math_cache.update(done.new_math)
