@@ -169,6 +169,7 @@ class _PageDone:
     images: set[str]
     new_math: dict[tuple[str, bool], str]
     rendered: bool = True
+    copied: list[str] = field(default_factory=list)  # images copied into the site
 
 
 def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
@@ -184,7 +185,8 @@ def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
                  pickle.dumps((blocks, page.number, page.title), protocol=pickle.HIGHEST_PROTOCOL))
     old = r.manifest.get(job.source)
     if r.skip_unchanged and old and old[0] == key and (r.out / job.output).exists():
-        return _PageDone(job.source, key, False, old[1], old[2], {}, rendered=False)
+        return _PageDone(job.source, key, False, old[1], old[2], {}, rendered=False,
+                         copied=_copy_images(r, old[2]))
     page_diags = Diagnostics()
     new_math: dict[tuple[str, bool], str] = {}
     page_tabs = tabs_on_page(blocks, config.tab_names)
@@ -209,7 +211,15 @@ def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
         edit_url=_edit_url(config, job.source), js_strings=r.js_strings, home=home,
         pages_js=r.pages_js, **r.chrome, **job.languages)
     written = not r.dry_run and write_if_changed(r.out / output, html.encode("utf-8"))
-    return _PageDone(job.source, key, written, page_diags.items, rendered.images, new_math)
+    return _PageDone(job.source, key, written, page_diags.items, rendered.images, new_math,
+                     copied=_copy_images(r, rendered.images))
+
+
+def _copy_images(r: _Rendering, images: set[str]) -> list[str]:
+    """Copy a page's images into the site (those that changed), here in the worker."""
+    if r.dry_run:
+        return []
+    return [image for image in sorted(images) if copy_if_changed(r.config.root / image, r.out / image)]
 
 
 def write_html(book: Book, config: Config, out: Path, store: Store | None,
@@ -258,7 +268,6 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
                       repr(chrome), repr([(t.name, t.colab_repo) for t in config.tabs]),
                       repr(config.colab_exclusions), config.repository, config.repository_branch)
     todo: list[_PageJob] = []
-    images: set[str] = set()
     for i, source in enumerate(sources):
         if only is not None and source not in only:
             if source in manifest:
@@ -290,22 +299,21 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     heavy_first = sorted(todo, key=lambda job: -len(book.pages[job.source].text))
     rendered = fork_map(_render_page, rendering, heavy_first, jobs, chunksize=2)
     by_source = {done.source: done for done in rendered}
+    copied: set[str] = set()
     for done in (by_source[job.source] for job in todo):
         if done.written:
             result.written.append(outputs[done.source])
+        copied.update(done.copied)
         if done.rendered:
             result.rendered.append(done.source)
         diags.extend(done.diags)
-        images |= done.images
         math_cache.update(done.new_math)
         if only is None:
             new_manifest[done.source] = (done.key, done.diags, done.images)
 
     if dry_run:
         return result
-    for image in sorted(images):
-        if copy_if_changed(config.root / image, out / image):
-            result.written.append(image)
+    result.written.extend(sorted(copied))
     for source, (_, _, _) in manifest.items():
         if only is not None:
             break  # a partial render removes nothing
