@@ -37,7 +37,9 @@ class Store:
         self.root = root
 
     def path(self, namespace: str, key: str) -> Path:
-        return self.root / namespace / key[:2] / key
+        # One flat folder per namespace: a book has hundreds of entries, not
+        # millions, and every extra folder is one more inode a cold build creates.
+        return self.root / namespace / key
 
     def get(self, namespace: str, key: str) -> bytes | None:
         path = self.path(namespace, key)
