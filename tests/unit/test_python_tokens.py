@@ -17,7 +17,7 @@ from divebook.diagnostics import Diagnostics
 from divebook.reader.book import read_book
 from divebook.tree import CodeCell, walk_blocks
 from divebook.writers.highlight import (_magic_start, css_class, highlight_html, highlight_latex,
-                                        html_spans, lexer_for)
+                                        html_spans, lexer_for, tree_sitter_tokens)
 from divebook.writers.python_tokens import python_tokens
 
 SNIPPETS = {
@@ -193,9 +193,8 @@ def test_corpus_cells_look_as_pygments_makes_them(corpus):
     fallback = same = total = 0
     formatter = HtmlFormatter(nowrap=True)
     for source in python:
-        magic = _magic_start(source)
-        tokens = python_tokens(source) if not magic or source.lstrip("\n").startswith("%") else None
-        theirs = list(lexer_for("python", magic).get_tokens(source))
+        tokens = tree_sitter_tokens(source, "python")
+        theirs = list(lexer_for("python", _magic_start(source)).get_tokens(source))
         assert _text(highlight_html(source, "python")) == _text(pygments.format(theirs, formatter))
         if tokens is None:
             fallback += 1

@@ -48,15 +48,21 @@ def _magic_start(source: str) -> str:
     return "%" if any(line.lstrip().startswith(("%", "!")) for line in source.split("\n")[:3]) else ""
 
 
+def tree_sitter_tokens(source: str, language: str) -> list[Token] | None:
+    """The tokens of a Python cell that tree-sitter reads (leading line magics allowed)."""
+    if _ALIASES.get(language.lower(), language.lower()) != "python":
+        return None
+    if _magic_start(source) and not source.lstrip("\n").startswith("%"):
+        return None  # magics or shell escapes below the first line: IPython's lexer
+    return python_tokens(source)
+
+
 def tokens_for(source: str, language: str) -> Iterable[Token]:
     """Pygments' token stream for ``source``: from tree-sitter for Python, else from Pygments."""
-    magic = _magic_start(source)
-    if _ALIASES.get(language.lower(), language.lower()) == "python" and (
-            not magic or source.lstrip("\n").startswith("%")):
-        tokens = python_tokens(source)  # leading line magics are read; others go to IPython's lexer
-        if tokens is not None:
-            return tokens
-    return lexer_for(language, magic).get_tokens(source)
+    tokens = tree_sitter_tokens(source, language)
+    if tokens is None:
+        return lexer_for(language, _magic_start(source)).get_tokens(source)
+    return tokens
 
 
 @lru_cache(maxsize=256)
