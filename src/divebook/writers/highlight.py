@@ -1,6 +1,6 @@
 """Syntax highlighting with Pygments, shared by the HTML and LaTeX writers.
 
-Python is tokenized from a tree-sitter parse (``python_tokens``, ten times
+Python is tokenized from a tree-sitter parse (``python_tokens``: five times
 faster than Pygments' PythonLexer, with the same token types); other
 languages, and Python that tree-sitter cannot parse, go to Pygments' lexers.
 Either token stream is set by Pygments' LaTeX formatter for the PDF and by
