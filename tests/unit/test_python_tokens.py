@@ -215,3 +215,12 @@ def test_corpus_cells_look_as_pygments_makes_them(corpus):
 def _text(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
+
+
+def test_threads_highlight_at_once():
+    """serve renders pages in several threads: each cell gets its own parser."""
+    from concurrent.futures import ThreadPoolExecutor
+    sources = [_plain(s) for s in SNIPPETS.values()] * 20
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(python_tokens, sources))
+    assert together == [python_tokens(s) for s in sources]
