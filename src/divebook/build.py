@@ -8,6 +8,7 @@ the build: it is recorded, the rest is built, and the exit status says so.
 from __future__ import annotations
 
 import json
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,8 @@ def read_stage(ctx: BuildContext) -> Book:
     start = time.perf_counter()
     book = read_book(ctx.config, ctx.store, ctx.jobs, ctx.diags)
     ctx.book = book
+    # The book lives until the build ends: the collector need not walk it again.
+    gc.freeze()
     ctx.stages["read"] = time.perf_counter() - start
     return book
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -57,6 +58,9 @@ def fork_map(fn: Callable[[Any, T], R], state: Any, items: Sequence[T], jobs: in
             or "fork" not in multiprocessing.get_all_start_methods()):
         return [fn(state, item) for item in items]
     _FORK_HANDOFF.append((fn, state, items))
+    # Frozen objects are skipped by the children's garbage collector, which would
+    # otherwise write to every object of the shared state and so copy its memory.
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:

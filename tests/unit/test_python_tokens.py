@@ -16,8 +16,9 @@ from divebook.config import load_config
 from divebook.diagnostics import Diagnostics
 from divebook.reader.book import read_book
 from divebook.tree import CodeCell, walk_blocks
-from divebook.writers.highlight import (_magic_start, css_class, highlight_html, highlight_latex,
-                                        html_spans, lexer_for, tree_sitter_tokens)
+from divebook.writers.highlight import (SITE_STYLES, _magic_start, css_class, highlight_html,
+                                        highlight_latex, html_spans, lexer_for, tokens_for,
+                                        tree_sitter_tokens)
 from divebook.writers.python_tokens import python_tokens
 
 SNIPPETS = {
@@ -128,7 +129,7 @@ def test_the_types_of_notable_tokens():
 def test_what_tree_sitter_cannot_parse_is_left_to_pygments(source):
     assert python_tokens(source) is None
     lexer = lexer_for("python", _magic_start(source))
-    assert highlight_html(source, "python") == highlight(source, lexer, HtmlFormatter(nowrap=True))
+    assert html_spans(tokens_for(source, "python")) == highlight(source, lexer, HtmlFormatter(nowrap=True))
     assert highlight_latex(source, "python") == highlight(source, lexer, _latex())
 
 
@@ -141,14 +142,14 @@ def test_leading_line_magics_stay_on_the_fast_path_as_ipython_highlights_them():
     for source in ("%matplotlib inline\nimport torch\n", "\n%matplotlib inline\n%load_ext x\nx = 1"):
         assert python_tokens(source) is not None
         lexer = lexer_for("python", _magic_start(source))
-        assert highlight_html(source, "python") == highlight(source, lexer, HtmlFormatter(nowrap=True))
+        assert html_spans(tokens_for(source, "python")) == highlight(source, lexer, HtmlFormatter(nowrap=True))
 
 
 @pytest.mark.parametrize("language", ["bash", "text", "", "json", "no-such-language", "ipython"])
 def test_other_languages_are_highlighted_by_pygments(language):
     source = 'echo "a < b" && ls\n{"k": [1, 2]}'
     lexer = lexer_for(language, _magic_start(source))
-    assert highlight_html(source, language) == highlight(source, lexer, HtmlFormatter(nowrap=True))
+    assert html_spans(tokens_for(source, language)) == highlight(source, lexer, HtmlFormatter(nowrap=True))
 
 
 @pytest.mark.parametrize("name", SNIPPETS)
@@ -158,6 +159,35 @@ def test_spans_are_what_htmlformatter_writes(name):
     for tokens in (list(PythonLexer(stripnl=False, ensurenl=False).get_tokens(source)),
                    python_tokens(source)):
         assert html_spans(tokens) == pygments.format(tokens, HtmlFormatter(nowrap=True))
+
+
+@pytest.mark.parametrize("name", SNIPPETS)
+def test_the_site_leaves_out_only_spans_that_change_nothing(name):
+    """highlight_html drops the spans of plain text: in both site styles every character keeps
+    the look Pygments' full markup gives it (blanks: their background, underline and border)."""
+    source = _plain(SNIPPETS[name]) + "\nx = '<a & b>'  # note\n"
+    full = html_spans(tokens_for(source, "python"))
+    light = highlight_html(source, "python")
+    assert len(light) < len(full) and _text(light) == _text(full)
+    assert _looks(light) == _looks(full)
+
+
+def _looks(markup: str) -> list[tuple]:
+    """For each character of highlighted HTML: its visible style in each site style."""
+    from pygments.styles import get_style_by_name
+    from pygments.token import STANDARD_TYPES, Token
+
+    types = {css: ttype for ttype, css in STANDARD_TYPES.items()}
+    styles = [get_style_by_name(name) for name in SITE_STYLES]
+    out = []
+    for m in re.finditer(r'<span class="([^"]+)">([^<]*)</span>|([^<]+)', markup):
+        ttype = types[m[1].split()[0]] if m[1] else Token
+        text = html.unescape(m[2] if m[1] else m[3])
+        for char in text:
+            keys = ("bgcolor", "underline", "border") if char.isspace() else \
+                ("color", "bgcolor", "bold", "italic", "underline", "border")
+            out.append((char, tuple(style.style_for_token(ttype)[k] for style in styles for k in keys)))
+    return out
 
 
 @pytest.mark.parametrize("name", SNIPPETS)

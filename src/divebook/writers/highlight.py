@@ -18,10 +18,14 @@ from pygments.formatter import Formatter
 from pygments.formatters import HtmlFormatter, LatexFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.token import STANDARD_TYPES, _TokenType
+from pygments.styles import get_style_by_name
+from pygments.token import STANDARD_TYPES, Token as BaseToken, _TokenType
 from pygments.util import ClassNotFound
 
 from .python_tokens import Token, python_tokens
+
+#: The site's Pygments styles: light, and dark for screens in dark mode.
+SITE_STYLES = ("default", "github-dark")
 
 _ALIASES = {"": "text", "py": "python", "python3": "python", "sh": "bash", "shell": "bash",
             "console": "bash", "ipython": "ipython3"}
@@ -76,15 +80,36 @@ def css_class(ttype: _TokenType) -> str:
     return f"{css_class(ttype.parent)} {STANDARD_TYPES[known]}{suffix}"
 
 
-def html_spans(tokens: Iterable[Token]) -> str:
+_VISIBLE = ("color", "bgcolor", "bold", "italic", "underline", "border")
+_VISIBLE_ON_BLANKS = ("bgcolor", "underline", "border")
+
+
+@lru_cache(maxsize=512)
+def looks_plain(ttype: _TokenType, blank: bool) -> bool:
+    """Whether text of this type looks like plain code text in every site style (``blank``:
+    text that is only spaces, whose colour no one sees), so that a span around it is mere
+    weight: names and punctuation are a third of a page's code markup."""
+    keys = _VISIBLE_ON_BLANKS if blank else _VISIBLE
+    for name in SITE_STYLES:
+        style = get_style_by_name(name)
+        mine, base = style.style_for_token(ttype), style.style_for_token(BaseToken)
+        if any(mine[key] != base[key] for key in keys):
+            return False
+    return True
+
+
+def html_spans(tokens: Iterable[Token], drop_plain: bool = False) -> str:
     """What ``HtmlFormatter(nowrap=True)`` writes for ``tokens``, in a third of its time:
     adjacent tokens with the same classes share a span, spans close at each line end, and
-    a last line without a newline gets one."""
+    a last line without a newline gets one.  ``drop_plain``: no span around text that
+    would look the same without it (see ``looks_plain``)."""
     out: list[str] = []
     append = out.append
     opened = ""  # the classes of the open span
     for ttype, text in tokens:
         css = css_class(ttype)
+        if drop_plain and css and looks_plain(ttype, text.isspace()):
+            css = ""
         if "&" in text or "<" in text or ">" in text:
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         while text:
@@ -110,8 +135,8 @@ def html_spans(tokens: Iterable[Token]) -> str:
 
 
 def highlight_html(source: str, language: str) -> str:
-    """HTML spans for ``source`` (no ``<pre>`` around them)."""
-    return html_spans(tokens_for(source, language))
+    """HTML spans for ``source`` (no ``<pre>`` around them), none around plain text."""
+    return html_spans(tokens_for(source, language), drop_plain=True)
 
 
 def highlight_latex(source: str, language: str) -> str:

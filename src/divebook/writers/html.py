@@ -33,7 +33,7 @@ from ..tree import Book, Page, Pos, TocNode, plain_text
 from .colab import colab_links
 from .discussion import qr_svg, split_discussion
 from .downloads import DOWNLOADS, MANIFEST
-from .highlight import html_style_css
+from .highlight import SITE_STYLES, html_style_css
 from .html_languages import page_languages
 from .html_nodes import PageRenderer, Site, esc, relative_url, tab_title, tabs_on_page
 from .icons import icon, icon_for
@@ -407,9 +407,10 @@ def _write_assets(out: Path, config: Config, result: HtmlResult) -> None:
             if copy_if_changed(path, static / rel):
                 result.written.append(f"_static/{rel}")
     # Dark code on screens only: paper gets the light colours whatever the screen showed.
-    css = (html_style_css("default", ".highlight") + "\n@media screen and (prefers-color-scheme: dark) {\n"
-           + html_style_css("github-dark", ':root:not([data-theme="light"]) .highlight') + "\n}\n"
-           + "@media screen {\n" + html_style_css("github-dark", ':root[data-theme="dark"] .highlight')
+    light, dark = SITE_STYLES
+    css = (html_style_css(light, ".highlight") + "\n@media screen and (prefers-color-scheme: dark) {\n"
+           + html_style_css(dark, ':root:not([data-theme="light"]) .highlight') + "\n}\n"
+           + "@media screen {\n" + html_style_css(dark, ':root[data-theme="dark"] .highlight')
            + "\n}\n")
     if write_if_changed(static / "pygments.css", css.encode()):
         result.written.append("_static/pygments.css")
