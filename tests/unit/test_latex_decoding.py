@@ -1,0 +1,40 @@
+"""The fast ``ulatex`` decoder gives what latexcodec gives, for any text."""
+
+from __future__ import annotations
+
+import codecs
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from latexcodec.codec import find_latex
+
+from divebook.transforms.citations import use_fast_latex_decoding
+
+
+def latexcodec_decodes(text: str) -> str | None:
+    try:
+        return find_latex("ulatex").decode(text)[0]
+    except UnicodeDecodeError:
+        return None
+
+
+def fast_decodes(text: str) -> str | None:
+    use_fast_latex_decoding()
+    try:
+        return codecs.decode(text, "ulatex")
+    except UnicodeDecodeError:
+        return None
+
+
+def test_plain_and_latex_fields_decode_as_latexcodec_decodes_them():
+    for text in ["Deep learning", "Tensor{F}low: a system", "M{\\'e}moire", "Sch\\\"olkopf",
+                 "pages 1--10", "a~b", "``quoted''", " leading", "trailing ", "two  spaces",
+                 "line\nbreak", "tab\there", "100\\%", "x^2 + y_1", "$\\alpha$", "!`Hola!", "",
+                 "Ng, Andrew Y.", "{IEEE} Trans.", "R{\\'e}jean", "\\emph{Nature}"]:
+        assert fast_decodes(text) == latexcodec_decodes(text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\\{}~%$-`'!?,.^_&#aéZ0", max_size=12))
+def test_any_text_decodes_as_latexcodec_decodes_it(text):
+    assert fast_decodes(text) == latexcodec_decodes(text)
