@@ -34,7 +34,6 @@ from .colab import colab_links
 from .discussion import qr_svg, split_discussion
 from .downloads import DOWNLOADS, MANIFEST
 from .highlight import SITE_STYLES, html_style_css
-from .html_languages import page_languages
 from .html_nodes import PageRenderer, Site, esc, relative_url, tab_title, tabs_on_page
 from .icons import icon, icon_for
 from .search import SearchIndexError, index_exists, update_index
@@ -278,7 +277,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
         in_order = source in book.order
         prev_src = sources[i - 1] if in_order and i > 0 else None
         next_src = sources[i + 1] if in_order and i + 1 < len(book.order) else None
-        languages = page_languages(view, page.output, output, source) if view is not None else {}
+        languages = _page_languages(view, page.output, output, source) if view is not None else {}
         todo.append(_PageJob(source, output, prev_src, next_src, languages))
 
     pages_js = prefix + PAGES_JS
@@ -326,6 +325,12 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
         if len(math_cache) != math_before:
             store.put_object("math", math_key, math_cache)
     return result
+
+
+def _page_languages(view: "LanguageView", page_output: str, output: str, source: str) -> dict:
+    from .html_languages import page_languages  # translated books only
+
+    return page_languages(view, page_output, output, source)
 
 
 def _page_chrome(config: Config) -> dict[str, object]:

@@ -19,6 +19,7 @@ those pages grow many, or a page left the site, the full index is made anew.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -36,16 +37,19 @@ IGNORED = (".headerlink", ".outputs", ".copy-button")
 
 
 def pagefind_binary() -> Path | None:
-    """The Pagefind executable from the ``pagefind`` Python packages, if installed."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        return None
-    try:
-        path = get_executable()
-    except (FileNotFoundError, OSError):
-        return None
-    return path if path and path.is_file() else None
+    """The Pagefind executable from the ``pagefind`` Python packages, if installed.
+
+    Asked of the binary packages themselves (extended first: it segments Chinese and
+    Japanese), as ``pagefind.service`` does, without importing its asyncio client.
+    """
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            path = importlib.import_module(package).get_executable()
+        except (ImportError, FileNotFoundError, OSError, AttributeError):
+            continue
+        if path and Path(path).is_file():
+            return Path(path)
+    return None
 
 
 def index_exists(site: Path) -> bool:
