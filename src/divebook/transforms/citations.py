@@ -26,7 +26,8 @@ from ..cache import Store, digest
 from ..config import Config
 from ..diagnostics import Diagnostics
 from ..parallel import default_jobs, fork_map
-from ..tree import BibItem, Bibliography, Book, Cite, CiteEntry, Page, Pos, page_inlines, walk_blocks
+from ..tree import (BibItem, Bibliography, Book, Cite, CiteEntry, Page, Pos, block_inlines, page_inlines,
+                    walk_blocks, walk_inlines)
 
 
 @dataclass(slots=True)
@@ -148,15 +149,13 @@ def _latex_escape(text: str) -> str:
     return re.sub(r"([&%$#_{}])", r"\\\1", text)
 
 
-def _bib_files(book: Book, config: Config) -> list[tuple[str, Pos]]:
-    """Book-relative bib files, from ``:bibliography:`` blocks and ``[pdf] bibfile``."""
+def _bib_files(blocks: dict[str, list[Bibliography]], config: Config) -> list[tuple[str, Pos]]:
+    """Book-relative bib files, from ``:bibliography:`` blocks (by page) and ``[pdf] bibfile``."""
     files: list[tuple[str, Pos]] = []
-    for page in book.pages.values():
-        for block in walk_blocks(page.blocks):
-            if isinstance(block, Bibliography):
-                for f in block.files:
-                    files.append((posixpath.normpath(posixpath.join(posixpath.dirname(page.source), f)),
-                                  block.pos))
+    for source, found in blocks.items():
+        for block in found:
+            for f in block.files:
+                files.append((posixpath.normpath(posixpath.join(posixpath.dirname(source), f)), block.pos))
     if config.bibfile:
         files.append((posixpath.normpath(config.bibfile), config.pos("pdf.bibfile")))
     unique: dict[str, Pos] = {}
@@ -167,15 +166,21 @@ def _bib_files(book: Book, config: Config) -> list[tuple[str, Pos]]:
 
 def resolve_citations(book: Book, config: Config, store: Store | None, diags: Diagnostics) -> None:
     """Fill every ``Cite`` and ``Bibliography`` node from the book's bib files."""
-    cites = [node for page in book.pages.values() for node in page_inlines(page.blocks)
-             if isinstance(node, Cite)]
+    cites: list[Cite] = []
+    bib_blocks: dict[str, list[Bibliography]] = {}  # page -> its bibliography blocks
+    for page in book.pages.values():  # one walk of the book for both
+        for block in walk_blocks(page.blocks):
+            if isinstance(block, Bibliography):
+                bib_blocks.setdefault(page.source, []).append(block)
+            for inlines in block_inlines(block):
+                cites.extend(node for node in walk_inlines(inlines) if isinstance(node, Cite))
     bib_pages = [p.source for p in book.ordered_pages() + [book.pages[s] for s in book.orphans]
-                 if any(isinstance(b, Bibliography) for b in walk_blocks(p.blocks))]
+                 if p.source in bib_blocks]
     book.bibliography_page = bib_pages[0] if bib_pages else None
     entries: dict[str, BibEntry] = {}
     formatted: dict[str, tuple[str, str, str]] = {}
     wanted = {key for cite in cites for key in cite.keys}
-    for file, pos in _bib_files(book, config):
+    for file, pos in _bib_files(bib_blocks, config):
         path = config.root / file
         if not path.is_file():
             diags.error(pos, f"bibliography file `{file}` does not exist; fix the path (it is "
@@ -233,10 +238,9 @@ def resolve_citations(book: Book, config: Config, store: Store | None, diags: Di
         text, html, latex = formatted.get(key, (key, key, key))
         items.append(BibItem(key, f"{entry.authors}, {entry.year}", text, html, latex))
     book.bibliography = items
-    for page in book.pages.values():
-        for block in walk_blocks(page.blocks):
-            if isinstance(block, Bibliography):
-                block.entries = items
+    for found in bib_blocks.values():
+        for block in found:
+            block.entries = items
 
 
 
