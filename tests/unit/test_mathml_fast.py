@@ -12,12 +12,10 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 from xml.sax.saxutils import unescape
 
+import latex2mathml
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
-from tests.conftest import require
-import latex2mathml
 from latex2mathml.converter import convert
 from latex2mathml.tokenizer import tokenize
 
@@ -28,6 +26,7 @@ from divebook.tree import Math, MathBlock, page_inlines, walk_blocks
 from divebook.writers import mathml_tree
 from divebook.writers.mathml import MathError, brace_problem, to_mathml
 from divebook.writers.mathml_tree import serialize, tokens
+from tests.conftest import require
 
 REPO = Path(__file__).resolve().parent.parent.parent
 
