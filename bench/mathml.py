@@ -5,7 +5,7 @@
 Reads the corpus with divebook's reader, collects the unique (LaTeX, display)
 pairs the website converts, then converts them all with
 ``latex2mathml.converter.convert`` alone and with divebook's ``to_mathml``
-(rewrites, brace check, quicker tokens and serializer, unknown-command check). CPU time
+(rewrites, brace check, its own serializer, unknown-command check). CPU time
 (``time.process_time``), so other work on the machine counts less; one
 process, warmed up once; prints the median of the runs.
 """

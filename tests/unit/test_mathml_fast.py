@@ -12,21 +12,16 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 from xml.sax.saxutils import unescape
 
-import latex2mathml
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from latex2mathml.converter import convert
-from latex2mathml.tokenizer import tokenize
 
 from divebook.config import load_config
 from divebook.diagnostics import Diagnostics
 from divebook.reader.book import read_book
 from divebook.tree import Math, MathBlock, page_inlines, walk_blocks
-from divebook.writers import mathml_tree
-from divebook.writers.mathml import MathError, brace_problem, to_mathml
-from divebook.writers.mathml_tree import serialize, tokens
-from tests.conftest import require
+from divebook.writers.mathml import MathError, _serialize, brace_problem, to_mathml
 
 REPO = Path(__file__).resolve().parent.parent.parent
 
@@ -193,8 +188,6 @@ PIECES = [
     r"\label{a}", r"\nonumber", r"\notag", r"\textup", r"\te", r"xtup",
     r"\sim", r"\alpha", r"\mathbb{R}", r"\hat", r"\overbrace", r"\hspace{", "1em",
     r"\unknown", r"\verb|", r"\mbox{", r"\%", r"\&", r"\lim", r"\to", r"\in", r"\cdot",
-    r"\verb", "at", r"\math", r"\mathsterling", r"\mathbbm", "3 cm", "-2.5pt", r"\frac12", ".5",
-    "_2", "^x", r"\tfrac", r"\mathbf{x}", "%x\n", r"\textbf{", r"\textit {", r"\begin {matrix}",
 ]
 latexish = st.lists(st.sampled_from(PIECES), max_size=14).map("".join)
 
@@ -204,46 +197,6 @@ latexish = st.lists(st.sampled_from(PIECES), max_size=14).map("".join)
 @example(r"\text{<&>}", False)
 def test_random_latexish_strings_are_byte_identical(latex, display):
     assert_same(latex, display)
-
-
-@pytest.fixture(scope="module")
-def tested_latex2mathml():
-    """The quick tokens lean on latex2mathml's insides: checked for one version."""
-    require(latex2mathml.__version__ == mathml_tree.TESTED_VERSION,
-            f"latex2mathml {mathml_tree.TESTED_VERSION} (installed: {latex2mathml.__version__}; "
-            "check mathml_tree against the new one, then change TESTED_VERSION)")
-
-
-def test_the_quick_path_is_used_with_the_tested_version(tested_latex2mathml):
-    assert mathml_tree.element is mathml_tree._element_own_tokens
-
-
-@settings(max_examples=1500, deadline=None)
-@given(latexish)
-@example(r"x \verbatim y")  # \verb without delimiters: an error after two tokens
-@example(r"\text{ 3 cm} \mathbb{R} \mathbbm \mathsterling % comment")
-def test_tokens_are_latex2mathml_s(tested_latex2mathml, latex):
-    found: list[str] = []
-    reference: list[str] = []
-    error = reference_error = ""
-    try:
-        for token in tokens(latex):
-            found.append(token)
-    except Exception as exc:  # noqa: BLE001
-        error = repr(exc)
-    try:
-        for token in tokenize(latex):
-            reference.append(token)
-    except Exception as exc:  # noqa: BLE001
-        reference_error = repr(exc)
-    assert (found, error) == (reference, reference_error)
-
-
-@pytest.mark.parametrize("latex", TRICKY)
-def test_latex2mathml_s_public_path_gives_the_same_too(monkeypatch, latex):
-    """With another latex2mathml version to_mathml uses convert_to_element."""
-    monkeypatch.setattr("divebook.writers.mathml.element", mathml_tree._element_public)
-    assert_same(latex, True)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -272,7 +225,7 @@ def trees(draw, depth: int = 0) -> Element:
 @settings(max_examples=300, deadline=None)
 @given(trees())
 def test_serializer_writes_what_elementtree_and_unescape_write(tree):
-    assert serialize(tree) == unescape(tostring(tree, encoding="unicode"))
+    assert _serialize(tree) == unescape(tostring(tree, encoding="unicode"))
 
 
 def test_serializer_fails_as_elementtree_does():
@@ -281,7 +234,7 @@ def test_serializer_fails_as_elementtree_does():
     with pytest.raises(TypeError) as expected:
         tostring(tree, encoding="unicode")
     with pytest.raises(TypeError) as got:
-        serialize(tree)
+        _serialize(tree)
     assert str(got.value) == str(expected.value)
 
 

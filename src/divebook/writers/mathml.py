@@ -4,16 +4,19 @@ A few environments latex2mathml does not know are rewritten to ones it does
 (``aligned`` -> ``align*``); commands it cannot read are reported with the
 equation's file and line instead of showing up as stray text.
 
-The MathML is latex2mathml's, byte for byte, made with less work by
-``mathml_tree`` (tests/unit/test_mathml_fast.py compares the two on random and
-on all of d2l-en's formulas).
+latex2mathml builds an element tree and serializes it with ElementTree; that
+serialization is a sixth of the conversion time, so the tree is written here
+by ``_write``, which gives the same string (tests/unit/test_mathml_fast.py
+compares the two on random and on all of d2l-en's formulas).
 """
 
 from __future__ import annotations
 
 import re
+from xml.etree.ElementTree import Element, tostring
+from xml.sax.saxutils import unescape
 
-from .mathml_tree import element, serialize
+from latex2mathml.converter import convert_to_element
 
 _REWRITES = [
     (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{align*}"),
@@ -30,6 +33,7 @@ _UNKNOWN = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
 # What TeX does not read as a brace: a command (``\{``, ``\\``, ...), a comment,
 # any other text.
 _NOT_BRACES = re.compile(r"\\[\s\S]?|%[^\n]*|[^{}\\%]+")
+_ATTRIBUTE_ESCAPES = (('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
 
 
 class MathError(ValueError):
@@ -67,7 +71,7 @@ def to_mathml(latex: str, display: bool) -> str:
     if problem:
         raise MathError(problem)
     try:
-        mathml = serialize(element(source, "block" if display else "inline"))
+        mathml = _serialize(convert_to_element(source, display="block" if display else "inline"))
     except Exception as exc:  # latex2mathml raises many kinds; all mean "cannot read"
         raise MathError(str(exc) or type(exc).__name__) from None
     if "<mi>\\" in mathml:
@@ -77,3 +81,44 @@ def to_mathml(latex: str, display: bool) -> str:
     # latex2mathml writes \sim as a plain tilde identifier.
     return mathml.replace("<mi>&#x0007E;</mi>", "<mo>&#x0223C;</mo>")
 
+
+def _serialize(math: Element) -> str:
+    """The string latex2mathml's ``convert`` makes of the tree.
+
+    That is ``unescape(ElementTree.tostring(tree))``: text comes out as it is
+    (latex2mathml's ``&#x...;`` entities included, escaping and unescaping
+    cancel), attribute values with ``"`` and tab/CR/LF written as references.
+    A tree ``_write`` cannot write (text that is not a string) goes the
+    ElementTree way, to fail with the same message.
+    """
+    parts: list[str] = []
+    try:
+        _write(math, parts)
+        return "".join(parts)
+    except TypeError:
+        return unescape(tostring(math, encoding="unicode"))
+
+
+def _write(element: Element, parts: list[str]) -> None:
+    tag = element.tag
+    items = element.items()
+    head = "<" + tag + "".join([f' {k}="{_attribute(v)}"' for k, v in items]) if items else "<" + tag
+    text = element.text
+    if text or len(element):
+        parts.append(head + ">")
+        if text:
+            parts.append(text)
+        for child in element:
+            _write(child, parts)
+        parts.append("</" + tag + ">")
+    else:
+        parts.append(head + " />")
+    if element.tail:
+        parts.append(element.tail)
+
+
+def _attribute(value: str) -> str:
+    for char, reference in _ATTRIBUTE_ESCAPES:
+        if char in value:
+            value = value.replace(char, reference)
+    return value
