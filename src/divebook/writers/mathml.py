@@ -3,13 +3,20 @@
 A few environments latex2mathml does not know are rewritten to ones it does
 (``aligned`` -> ``align*``); commands it cannot read are reported with the
 equation's file and line instead of showing up as stray text.
+
+latex2mathml builds an element tree and serializes it with ElementTree; that
+serialization is a sixth of the conversion time, so the tree is written here
+by ``_write``, which gives the same string (tests/unit/test_mathml_fast.py
+compares the two on random and on all of d2l-en's formulas).
 """
 
 from __future__ import annotations
 
 import re
+from xml.etree.ElementTree import Element, tostring
+from xml.sax.saxutils import unescape
 
-from latex2mathml.converter import convert
+from latex2mathml.converter import convert_to_element
 
 _REWRITES = [
     (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{align*}"),
@@ -19,7 +26,14 @@ _REWRITES = [
     (re.compile(r"\\(label|nonumber|notag)(\{[^}]*\})?"), ""),
     (re.compile(r"\\textup\b"), r"\\textrm"),
 ]
+# Every match of a rewrite starts with one of these commands: formulas without
+# them (nearly all) skip the six substitutions.
+_MAY_REWRITE = re.compile(r"\\(begin|end|label|nonumber|notag|textup)")
 _UNKNOWN = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
+# What TeX does not read as a brace: a command (``\{``, ``\\``, ...), a comment,
+# any other text.
+_NOT_BRACES = re.compile(r"\\[\s\S]?|%[^\n]*|[^{}\\%]+")
+_ATTRIBUTE_ESCAPES = (('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
 
 
 class MathError(ValueError):
@@ -33,43 +47,78 @@ def brace_problem(latex: str) -> str | None:
     comment to the end of the line, as TeX reads them.  The PDF writer uses
     this check too, so both outputs refuse the same math.
     """
-    depth = 0
-    i, n = 0, len(latex)
-    while i < n:
-        c = latex[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "%":
-            end = latex.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth < 0:
-                return "unbalanced braces { }: a `}` closes nothing"
-        i += 1
-    if depth:
-        return f"unbalanced braces {{ }}: {depth} `{{` never closed"
+    if "{" not in latex and "}" not in latex:
+        return None
+    # Pairs `{}` cancel; what is left reads `}}..{{..`: `}` that close nothing,
+    # then `{` never closed.
+    braces = _NOT_BRACES.sub("", latex)
+    while "{}" in braces:
+        braces = braces.replace("{}", "")
+    if braces.startswith("}"):
+        return "unbalanced braces { }: a `}` closes nothing"
+    if braces:
+        return f"unbalanced braces {{ }}: {len(braces)} `{{` never closed"
     return None
 
 
 def to_mathml(latex: str, display: bool) -> str:
     """MathML for ``latex``; raises MathError for LaTeX it cannot convert."""
     source = latex
-    for pattern, replacement in _REWRITES:
-        source = pattern.sub(replacement, source)
+    if "\\" in source and _MAY_REWRITE.search(source):
+        for pattern, replacement in _REWRITES:
+            source = pattern.sub(replacement, source)
     problem = brace_problem(source)
     if problem:
         raise MathError(problem)
     try:
-        mathml = convert(source, display="block" if display else "inline")
+        mathml = _serialize(convert_to_element(source, display="block" if display else "inline"))
     except Exception as exc:  # latex2mathml raises many kinds; all mean "cannot read"
         raise MathError(str(exc) or type(exc).__name__) from None
-    unknown = _UNKNOWN.findall(mathml)
-    if unknown:
-        raise MathError(f"unknown command {', '.join(dict.fromkeys(unknown))}")
+    if "<mi>\\" in mathml:
+        unknown = _UNKNOWN.findall(mathml)
+        if unknown:
+            raise MathError(f"unknown command {', '.join(dict.fromkeys(unknown))}")
     # latex2mathml writes \sim as a plain tilde identifier.
     return mathml.replace("<mi>&#x0007E;</mi>", "<mo>&#x0223C;</mo>")
+
+
+def _serialize(math: Element) -> str:
+    """The string latex2mathml's ``convert`` makes of the tree.
+
+    That is ``unescape(ElementTree.tostring(tree))``: text comes out as it is
+    (latex2mathml's ``&#x...;`` entities included, escaping and unescaping
+    cancel), attribute values with ``"`` and tab/CR/LF written as references.
+    A tree ``_write`` cannot write (text that is not a string) goes the
+    ElementTree way, to fail with the same message.
+    """
+    parts: list[str] = []
+    try:
+        _write(math, parts)
+        return "".join(parts)
+    except TypeError:
+        return unescape(tostring(math, encoding="unicode"))
+
+
+def _write(element: Element, parts: list[str]) -> None:
+    tag = element.tag
+    items = element.items()
+    head = "<" + tag + "".join([f' {k}="{_attribute(v)}"' for k, v in items]) if items else "<" + tag
+    text = element.text
+    if text or len(element):
+        parts.append(head + ">")
+        if text:
+            parts.append(text)
+        for child in element:
+            _write(child, parts)
+        parts.append("</" + tag + ">")
+    else:
+        parts.append(head + " />")
+    if element.tail:
+        parts.append(element.tail)
+
+
+def _attribute(value: str) -> str:
+    for char, reference in _ATTRIBUTE_ESCAPES:
+        if char in value:
+            value = value.replace(char, reference)
+    return value

@@ -1,0 +1,95 @@
+"""Math conversion of every unique formula of d2l-en: latex2mathml alone against divebook.
+
+    python bench/mathml.py [--runs 5] [--corpus ../shared/corpus/d2l-en]
+
+Reads the corpus with divebook's reader, collects the unique (LaTeX, display)
+pairs the website converts, then converts them all with
+``latex2mathml.converter.convert`` alone and with divebook's ``to_mathml``
+(rewrites, brace check, its own serializer, unknown-command check). CPU time
+(``time.process_time``), so other work on the machine counts less; one
+process, warmed up once; prints the median of the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from latex2mathml.converter import convert  # noqa: E402
+
+from divebook.config import load_config  # noqa: E402
+from divebook.diagnostics import Diagnostics  # noqa: E402
+from divebook.reader.book import read_book  # noqa: E402
+from divebook.tree import Math, MathBlock, page_inlines, walk_blocks  # noqa: E402
+from divebook.writers.mathml import MathError, to_mathml  # noqa: E402
+
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "d2l-en"
+
+
+def formulas(book: Path) -> list[tuple[str, bool]]:
+    """The unique (LaTeX, display) pairs of the book, in reading order."""
+    diags = Diagnostics()
+    pages = read_book(load_config(book, diags), None, 1, diags).pages.values()
+    found: dict[tuple[str, bool], None] = {}
+    for page in pages:
+        for block in walk_blocks(page.blocks):
+            if isinstance(block, MathBlock):
+                found[(block.latex, True)] = None
+        for node in page_inlines(page.blocks):
+            if isinstance(node, Math):
+                found[(node.latex, node.display)] = None
+    return list(found)
+
+
+def cpu_seconds(work: Callable[[], object], runs: int) -> float:
+    work()  # warm: imports, regexes
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        work()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def latex2mathml_alone(pairs: list[tuple[str, bool]]) -> None:
+    for latex, display in pairs:
+        try:
+            convert(latex, display="block" if display else "inline")
+        except Exception:  # noqa: BLE001 - the few the book cannot convert count too
+            pass
+
+
+def divebook(pairs: list[tuple[str, bool]]) -> None:
+    for latex, display in pairs:
+        try:
+            to_mathml(latex, display)
+        except MathError:
+            pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    args = parser.parse_args()
+    pairs = formulas(args.corpus)
+    rows = [("latex2mathml.convert", cpu_seconds(lambda: latex2mathml_alone(pairs), args.runs)),
+            ("divebook to_mathml", cpu_seconds(lambda: divebook(pairs), args.runs))]
+    print(f"d2l-en: {len(pairs)} unique formulas, {sum(len(t) for t, _ in pairs) / 1000:.0f} kB; "
+          f"CPU seconds, median of {args.runs} runs")
+    table = [("conversion", "CPU (s)", "per formula (µs)")]
+    table += [(name, f"{t:.3f}", f"{t / len(pairs) * 1e6:.0f}") for name, t in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(3)]
+    for row in table:
+        print("  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row)))
+
+
+if __name__ == "__main__":
+    main()
