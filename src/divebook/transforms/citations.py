@@ -38,9 +38,9 @@ class BibEntry:
     sort_key: str
 
 
-#: Text that LaTeX decoding leaves as it is: no command, comment, tie, ligature
+#: Text that LaTeX decoding leaves as it is: no command, comment, tie, math, ligature
 #: (``--``, ``''``, ``!`'' ...) and no whitespace to collapse.
-_NOTHING_TO_DECODE = re.compile(r"[\\%~\t\n]|!`|''|,,|--|\?`|``|  |^ ")
+_NOTHING_TO_DECODE = re.compile(r"[\\%~$\t\n]|!`|''|,,|--|\?`|``|  |^ ")
 
 
 @lru_cache(maxsize=1)
