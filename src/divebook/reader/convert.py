@@ -109,16 +109,20 @@ def convert_blocks(tokens: list[Token], start: int, end: int, parent_line: int, 
     i = start
     while i < end:
         token = tokens[i]
-        j = closing(tokens, i)
-        kind = node_type(token)
+        if token.nesting:
+            j = closing(tokens, i)  # refuses a closing token: this one opens a node
+            kind = token.type.removesuffix("_open")
+        else:
+            j = i
+            kind = token.type
         if kind != skip:
+            line = token.map[0] if token.map else parent_line
             handler = BLOCK_HANDLERS.get(kind)
             if handler is None:
-                ctx.diags.warning(ctx.pos(_line_of(token, parent_line)),
-                                  f"unsupported Markdown construct `{kind}`; it is left out",
+                ctx.diags.warning(ctx.pos(line), f"unsupported Markdown construct `{kind}`; it is left out",
                                   "unsupported")
             else:
-                blocks.extend(handler(tokens, i, j, _line_of(token, parent_line), ctx))
+                blocks.extend(handler(tokens, i, j, line, ctx))
         i = j + 1
     return blocks
 
@@ -205,8 +209,11 @@ def _closed(node: Token, line: int, end_line: int, ctx: Context) -> bool:
     last_index = end_line - 1
     if last_index <= line or last_index >= len(ctx.lines):
         return False
-    last = re.sub(r"^[\s>]*", "", ctx.lines[last_index]).strip()  # quotes prefix lines with ">"
+    last = _QUOTE_PREFIX.sub("", ctx.lines[last_index]).strip()  # quotes prefix lines with ">"
     return last.startswith(node.markup) and not last[len(node.markup):].strip(node.markup[0]).strip()
+
+
+_QUOTE_PREFIX = re.compile(r"^[\s>]*")
 
 
 def _resolve_tabs(named: list[str] | None, pos: Pos, ctx: Context) -> list[str]:
@@ -323,31 +330,26 @@ def convert_inlines(inline: Token, ctx: Context, line0: int) -> list[Inline]:
 
 
 def _inlines(tokens: list[Token], start: int, end: int, state: InlineState) -> list[Inline]:
-    """The inlines of the nodes in ``tokens[start:end]``."""
+    """The inlines of the nodes in ``tokens[start:end]``, neighbouring texts joined."""
     out: list[Inline] = []
     i = start
     while i < end:
         token = tokens[i]
-        j = closing(tokens, i)
-        handler = INLINE_HANDLERS.get(node_type(token))
-        if handler is not None:  # anchors of footnotes and the like carry nothing to show
-            result = handler(tokens, i, j, state)
-            if isinstance(result, list):
-                out.extend(result)
-            elif result is not None:
-                out.append(result)
-        i = j + 1
-    return _merge_text(out)
-
-
-def _merge_text(nodes: list[Inline]) -> list[Inline]:
-    merged: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + node.text)
+        if token.nesting:
+            j = closing(tokens, i)  # refuses a closing token: this one opens a node
+            kind = token.type.removesuffix("_open")
         else:
-            merged.append(node)
-    return merged
+            j = i
+            kind = token.type
+        handler = INLINE_HANDLERS.get(kind)
+        if handler is not None:  # anchors of footnotes and the like carry nothing to show
+            node = handler(tokens, i, j, state)
+            if node.__class__ is Text and out and out[-1].__class__ is Text:
+                out[-1] = Text(out[-1].text + node.text)  # type: ignore[union-attr]
+            else:
+                out.append(node)
+        i = j + 1
+    return out
 
 
 # Each inline handler takes the tokens of an inline node's children, the node's
@@ -447,7 +449,7 @@ def _role(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
     return Role(name, content, pos)
 
 
-INLINE_HANDLERS: dict[str, Callable[[list[Token], int, int, InlineState], Inline | list[Inline] | None]] = {
+INLINE_HANDLERS: dict[str, Callable[[list[Token], int, int, InlineState], Inline]] = {
     "text": _text,
     "softbreak": _softbreak,
     "hardbreak": _hardbreak,
