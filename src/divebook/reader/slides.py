@@ -45,8 +45,8 @@ def strip_slide_marks(text: str) -> str:
 
 
 def _strip_prose(text: str) -> str:
-    if not text:
-        return text
+    if "[**" not in text and "(**" not in text and "[~~" not in text and "\x00" not in text:
+        return text  # no mark: masking code and putting it back would give the same text
     # Mask inline code so marks inside it are left alone.
     spans: list[str] = []
 
@@ -59,4 +59,4 @@ def _strip_prose(text: str) -> str:
         masked = _DROP.sub(lambda m: "\n" * m.group(0).count("\n"), masked)
     if "**" in masked:
         masked = _KEEP.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), masked)
-    return _MASKED.sub(lambda m: spans[int(m.group(1))], masked) if spans else masked
+    return _MASKED.sub(lambda m: spans[int(m.group(1))], masked) if spans or "\x00" in masked else masked
