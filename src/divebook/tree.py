@@ -23,6 +23,16 @@ class Pos:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
 
+    # Every node of a page has a Pos, and pages are pickled (cache, workers): a
+    # plain tuple pickles and unpickles faster than the frozen dataclass's
+    # generic state (which looks up the fields for each object).
+    def __getstate__(self) -> tuple[str, int]:
+        return (self.file, self.line)
+
+    def __setstate__(self, state: tuple[str, int]) -> None:
+        object.__setattr__(self, "file", state[0])
+        object.__setattr__(self, "line", state[1])
+
 
 # --------------------------------------------------------------------------
 # Inline nodes

@@ -1,7 +1,12 @@
-"""markdown-it's syntax tree -> divebook's document tree.
+"""markdown-it's token stream -> divebook's document tree.
 
 One small function per node type, kept in two tables (blocks and inlines),
-as markdown-it keeps its renderer.  Dialect constructs that span several
+as markdown-it keeps its renderer.  The handlers walk the flat token list
+directly: a node is an opening token (``nesting == 1``), the tokens up to
+its closing one, and that closing token; or a single token, whose
+``children`` (inline, image) hold its inline tokens.  This is the tree that
+markdown-it's ``SyntaxTreeNode`` would build, without building it (that
+costs more than the conversion).  Dialect constructs that span several
 blocks (``:begin_tab:``, ``:label:`` after a heading, table captions) are
 handled afterwards by ``reader/tabs.py`` and ``reader/labels.py``.
 """
@@ -13,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from markdown_it.tree import SyntaxTreeNode
+from markdown_it.token import Token
 
 from ..diagnostics import Diagnostics
 from ..tree import (
@@ -56,69 +61,118 @@ class Context:
 # --------------------------------------------------------------------------
 
 
-def convert_blocks(nodes: list[SyntaxTreeNode], ctx: Context) -> list[Block]:
+def convert_tokens(tokens: list[Token], ctx: Context) -> list[Block]:
+    """The blocks of a page's whole token stream."""
+    return convert_blocks(tokens, 0, len(tokens), 0, ctx)
+
+
+def node_type(token: Token) -> str:
+    """The node's type: ``paragraph`` for ``paragraph_open``, a lone token's own type."""
+    return token.type.removesuffix("_open") if token.nesting == 1 else token.type
+
+
+def closing(tokens: list[Token], i: int) -> int:
+    """Index of the token that closes ``tokens[i]``: ``i`` itself for a lone token."""
+    depth = tokens[i].nesting
+    if depth == 0:
+        return i
+    if depth != 1:
+        raise ValueError("Invalid token nesting")
+    for j in range(i + 1, len(tokens)):
+        depth += tokens[j].nesting
+        if not depth:
+            return j
+    raise ValueError(f"unclosed tokens starting {tokens[i]}")
+
+
+def child_nodes(tokens: list[Token], start: int, end: int) -> list[int]:
+    """Indexes of the opening (or lone) tokens of the nodes in ``tokens[start:end]``."""
+    out = []
+    while start < end:
+        out.append(start)
+        start = closing(tokens, start) + 1
+    return out
+
+
+def _line_of(token: Token, parent_line: int) -> int:
+    """0-based first line of a node: its own, else its nearest ancestor's (``parent_line``)."""
+    return token.map[0] if token.map else parent_line
+
+
+def convert_blocks(tokens: list[Token], start: int, end: int, parent_line: int, ctx: Context,
+                   skip: str = "") -> list[Block]:
+    """The blocks of the nodes in ``tokens[start:end]``, children of a node on ``parent_line``.
+
+    Nodes of type ``skip`` are left out silently.
+    """
     blocks: list[Block] = []
-    for node in nodes:
-        handler = BLOCK_HANDLERS.get(node.type)
-        if handler is None:
-            ctx.diags.warning(ctx.pos(_line(node)), f"unsupported Markdown construct `{node.type}`; "
-                              "it is left out", "unsupported")
-            continue
-        blocks.extend(handler(node, ctx))
+    i = start
+    while i < end:
+        token = tokens[i]
+        if token.nesting:
+            j = closing(tokens, i)  # refuses a closing token: this one opens a node
+            kind = token.type.removesuffix("_open")
+        else:
+            j = i
+            kind = token.type
+        if kind != skip:
+            line = token.map[0] if token.map else parent_line
+            handler = BLOCK_HANDLERS.get(kind)
+            if handler is None:
+                ctx.diags.warning(ctx.pos(line), f"unsupported Markdown construct `{kind}`; it is left out",
+                                  "unsupported")
+            else:
+                blocks.extend(handler(tokens, i, j, line, ctx))
+        i = j + 1
     return blocks
 
 
-def _line(node: SyntaxTreeNode | None) -> int:
-    """0-based first line of ``node``, or of the nearest ancestor that has one."""
-    while node is not None and not node.is_root:
-        if node.map:
-            return node.map[0]
-        node = node.parent
-    return 0
+# Each block handler takes the page's tokens, the node's opening (or lone) token
+# ``i`` and closing token ``j``, the node's 0-based first line and the context.
 
 
-def _heading(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
-    level = int(node.tag[1])
-    line = _line(node)
-    return [Heading(level, convert_inlines(node.children[0], ctx, line), ctx.pos(line))]
+def _heading(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
+    level = int(tokens[i].tag[1])
+    return [Heading(level, convert_inlines(tokens[i + 1], ctx, line), ctx.pos(line))]
 
 
-def _paragraph(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
-    line = _line(node)
-    return [Paragraph(convert_inlines(node.children[0], ctx, line), ctx.pos(line))]
+def _paragraph(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
+    return [Paragraph(convert_inlines(tokens[i + 1], ctx, line), ctx.pos(line))]
 
 
-def _list(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
-    items = [convert_blocks(item.children, ctx) for item in node.children]
-    start = int(node.attrs.get("start", 1)) if node.type == "ordered_list" else 1
-    return [ListBlock(items, ctx.pos(_line(node)), ordered=node.type == "ordered_list", start=start)]
+def _list(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
+    items = [convert_blocks(tokens, k + 1, closing(tokens, k), _line_of(tokens[k], line), ctx)
+             for k in child_nodes(tokens, i + 1, j)]
+    ordered = node_type(tokens[i]) == "ordered_list"
+    start = int(tokens[i].attrs.get("start", 1)) if ordered else 1
+    return [ListBlock(items, ctx.pos(line), ordered=ordered, start=start)]
 
 
-def _quote(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
-    return [Quote(convert_blocks(node.children, ctx), ctx.pos(_line(node)))]
+def _quote(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
+    return [Quote(convert_blocks(tokens, i + 1, j, line, ctx), ctx.pos(line))]
 
 
-def _rule(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
-    return [Rule(ctx.pos(_line(node)))]
+def _rule(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
+    return [Rule(ctx.pos(line))]
 
 
-def _html_block(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
-    return [Raw("html", node.content, ctx.pos(_line(node)))]
+def _html_block(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
+    return [Raw("html", tokens[i].content, ctx.pos(line))]
 
 
-def _math_block(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
-    label = node.info.strip() if node.type == "math_block_label" else None
-    return [MathBlock(node.content.strip(), ctx.pos(_line(node)), label=label or None)]
+def _math_block(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
+    token = tokens[i]
+    label = token.info.strip() if node_type(token) == "math_block_label" else None
+    return [MathBlock(token.content.strip(), ctx.pos(line), label=label or None)]
 
 
-def _code_block(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
+def _code_block(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
     """Indented code: display-only."""
-    line = _line(node)
-    return [CodeCell(node.content.rstrip("\n"), ctx.pos(line), language="", source_line=line + 1)]
+    return [CodeCell(tokens[i].content.rstrip("\n"), ctx.pos(line), language="", source_line=line + 1)]
 
 
-def _fence(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
-    line = _line(node)
+def _fence(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
+    node = tokens[i]
     pos = ctx.pos(line)
     info = parse_info(node.info)
     code = node.content
@@ -127,7 +181,7 @@ def _fence(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
     if info.language == "eval_rst":
         return read_rst(code.rstrip("\n"), Pos(ctx.file, line + 2), ctx.book_root, ctx.page_dir, ctx.diags)
     end_line = node.map[1] if node.map else line + 1  # 0-based exclusive = 1-based closing line
-    if not _closed(node, end_line, ctx):
+    if not _closed(node, line, end_line, ctx):
         ctx.diags.error(pos, f"code fence {node.markup!r} opened here is never closed; add a line "
                         f"with {node.markup} after the code (everything after it was read as code)",
                         "unclosed-fence")
@@ -148,15 +202,18 @@ def _fence(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
                      end_line=end_line)]
 
 
-def _closed(node: SyntaxTreeNode, end_line: int, ctx: Context) -> bool:
+def _closed(node: Token, line: int, end_line: int, ctx: Context) -> bool:
     """Whether the fence's last line is a closing fence (markdown-it runs an unclosed one to the end)."""
     if not ctx.lines:
         return True
     last_index = end_line - 1
-    if last_index <= _line(node) or last_index >= len(ctx.lines):
+    if last_index <= line or last_index >= len(ctx.lines):
         return False
-    last = re.sub(r"^[\s>]*", "", ctx.lines[last_index]).strip()  # quotes prefix lines with ">"
+    last = _QUOTE_PREFIX.sub("", ctx.lines[last_index]).strip()  # quotes prefix lines with ">"
     return last.startswith(node.markup) and not last[len(node.markup):].strip(node.markup[0]).strip()
+
+
+_QUOTE_PREFIX = re.compile(r"^[\s>]*")
 
 
 def _resolve_tabs(named: list[str] | None, pos: Pos, ctx: Context) -> list[str]:
@@ -195,42 +252,48 @@ def _toc(code: str, pos: Pos, ctx: Context) -> Toc:
     return toc
 
 
-def _table(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
-    line = _line(node)
+def _table(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
     head: list[list[TableCell]] = []
     body: list[list[TableCell]] = []
     align: list[str] = []
-    for section in node.children:
-        rows = head if section.type == "thead" else body
-        for tr in section.children:
+    for s in child_nodes(tokens, i + 1, j):
+        is_head = node_type(tokens[s]) == "thead"
+        rows = head if is_head else body
+        section_line = _line_of(tokens[s], line)
+        for tr in child_nodes(tokens, s + 1, closing(tokens, s)):
             row = []
-            for cell in tr.children:
-                style = cell.attrs.get("style", "")
-                if section.type == "thead":
-                    m = re.search(r"text-align:(\w+)", str(style))
+            row_line = _line_of(tokens[tr], section_line)
+            for cell in child_nodes(tokens, tr + 1, closing(tokens, tr)):
+                if is_head:
+                    m = _ALIGN.search(str(tokens[cell].attrs.get("style", "")))
                     align.append(m.group(1) if m else "")
-                row_line = _line(tr)
-                inlines = convert_inlines(cell.children[0], ctx, row_line) if cell.children else []
+                inlines = convert_inlines(tokens[cell + 1], ctx, row_line) \
+                    if closing(tokens, cell) > cell + 1 else []
                 row.append(TableCell(inlines))
             rows.append(row)
     return [Table(head, body, align, ctx.pos(line))]
 
 
-def _footnote_block(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
+_ALIGN = re.compile(r"text-align:(\w+)")
+
+
+def _footnote_block(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
     defs: list[Block] = []
-    for item in node.children:
+    for k in child_nodes(tokens, i + 1, j):
+        item = tokens[k]
         label = str(item.meta.get("label", item.meta.get("id", "")))
-        children = convert_blocks([c for c in item.children if c.type != "footnote_anchor"], ctx)
-        defs.append(FootnoteDef(label, children, ctx.pos(_line(item)),
+        item_line = _line_of(item, line)
+        children = convert_blocks(tokens, k + 1, closing(tokens, k), item_line, ctx, skip="footnote_anchor")
+        defs.append(FootnoteDef(label, children, ctx.pos(item_line),
                                 number=ctx.footnotes.setdefault(label, len(ctx.footnotes) + 1)))
     return defs
 
 
-def _front_matter(node: SyntaxTreeNode, ctx: Context) -> list[Block]:
+def _front_matter(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
     return []  # read by reader.page before conversion
 
 
-BLOCK_HANDLERS: dict[str, Callable[[SyntaxTreeNode, Context], list[Block]]] = {
+BLOCK_HANDLERS: dict[str, Callable[[list[Token], int, int, int, Context], list[Block]]] = {
     "heading": _heading,
     "paragraph": _paragraph,
     "bullet_list": _list,
@@ -259,104 +322,120 @@ class InlineState:
     line: int  # 0-based line of the current position
 
 
-def convert_inlines(inline: SyntaxTreeNode, ctx: Context, line0: int) -> list[Inline]:
-    """Convert the children of an ``inline`` node; ``line0`` is its first line."""
+def convert_inlines(inline: Token, ctx: Context, line0: int) -> list[Inline]:
+    """Convert the children of an ``inline`` token; ``line0`` is its node's first line."""
     state = InlineState(ctx, inline.map[0] if inline.map else line0)
-    return _inlines(inline.children, state)
+    children = inline.children or []
+    return _inlines(children, 0, len(children), state)
 
 
-def _inlines(nodes: list[SyntaxTreeNode], state: InlineState) -> list[Inline]:
+def _inlines(tokens: list[Token], start: int, end: int, state: InlineState) -> list[Inline]:
+    """The inlines of the nodes in ``tokens[start:end]``, neighbouring texts joined."""
     out: list[Inline] = []
-    for node in nodes:
-        handler = INLINE_HANDLERS.get(node.type)
-        if handler is None:
-            continue  # anchors of footnotes and the like carry nothing to show
-        result = handler(node, state)
-        if isinstance(result, list):
-            out.extend(result)
-        elif result is not None:
-            out.append(result)
-    return _merge_text(out)
-
-
-def _merge_text(nodes: list[Inline]) -> list[Inline]:
-    merged: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + node.text)
+    i = start
+    while i < end:
+        token = tokens[i]
+        if token.nesting:
+            j = closing(tokens, i)  # refuses a closing token: this one opens a node
+            kind = token.type.removesuffix("_open")
         else:
-            merged.append(node)
-    return merged
+            j = i
+            kind = token.type
+        handler = INLINE_HANDLERS.get(kind)
+        if handler is not None:  # anchors of footnotes and the like carry nothing to show
+            node = handler(tokens, i, j, state)
+            if node.__class__ is Text and out and out[-1].__class__ is Text:
+                out[-1] = Text(out[-1].text + node.text)  # type: ignore[union-attr]
+            else:
+                out.append(node)
+        i = j + 1
+    return out
 
 
-def _text(node: SyntaxTreeNode, state: InlineState) -> Inline:
-    state.line += node.content.count("\n")
-    return Text(node.content)
+# Each inline handler takes the tokens of an inline node's children, the node's
+# opening (or lone) token ``i`` and closing token ``j``, and the running state.
 
 
-def _softbreak(node: SyntaxTreeNode, state: InlineState) -> Inline:
+def _text(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    content = tokens[i].content
+    state.line += content.count("\n")
+    return Text(content)
+
+
+def _softbreak(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
     state.line += 1
     return SoftBreak()
 
 
-def _hardbreak(node: SyntaxTreeNode, state: InlineState) -> Inline:
+def _hardbreak(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
     state.line += 1
     return HardBreak()
 
 
-def _code_inline(node: SyntaxTreeNode, state: InlineState) -> Inline:
-    return Code(node.content)
+def _code_inline(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    return Code(tokens[i].content)
 
 
-def _em(node: SyntaxTreeNode, state: InlineState) -> Inline:
-    return Emph(_inlines(node.children, state))
+def _em(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    return Emph(_inlines(tokens, i + 1, j, state))
 
 
-def _strong(node: SyntaxTreeNode, state: InlineState) -> Inline:
-    return Strong(_inlines(node.children, state))
+def _strong(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    return Strong(_inlines(tokens, i + 1, j, state))
 
 
-def _strike(node: SyntaxTreeNode, state: InlineState) -> Inline:
-    return Strike(_inlines(node.children, state))
+def _strike(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    return Strike(_inlines(tokens, i + 1, j, state))
 
 
-def _link(node: SyntaxTreeNode, state: InlineState) -> Inline:
-    return Link(str(node.attrs.get("href", "")), _inlines(node.children, state),
-                str(node.attrs.get("title", "") or ""))
+def _link(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    attrs = tokens[i].attrs
+    return Link(str(attrs.get("href", "")), _inlines(tokens, i + 1, j, state),
+                str(attrs.get("title", "") or ""))
 
 
-def _image(node: SyntaxTreeNode, state: InlineState) -> Inline:
+def _image(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    """A lone token: its alt text's tokens are its ``children``."""
+    node = tokens[i]
+    children = node.children or []
     return Image(str(node.attrs.get("src", "")), node.content, str(node.attrs.get("title", "") or ""),
-                 children=_inlines(node.children, state))
+                 children=_inlines(children, 0, len(children), state))
 
 
-def _html_inline(node: SyntaxTreeNode, state: InlineState) -> Inline:
-    return RawInline("html", node.content)
+def _html_inline(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    return RawInline("html", tokens[i].content)
 
 
-def _math_inline(node: SyntaxTreeNode, state: InlineState) -> Inline:
-    state.line += node.content.count("\n")
-    return Math(node.content.strip())
+def _math_inline(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    content = tokens[i].content
+    state.line += content.count("\n")
+    return Math(content.strip())
 
 
-def _math_inline_double(node: SyntaxTreeNode, state: InlineState) -> Inline:
-    state.line += node.content.count("\n")
-    return Math(node.content.strip(), display=True)
+def _math_inline_double(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    content = tokens[i].content
+    state.line += content.count("\n")
+    return Math(content.strip(), display=True)
 
 
-def _footnote_ref(node: SyntaxTreeNode, state: InlineState) -> Inline:
-    label = str(node.meta.get("label", node.meta.get("id", "")))
+def _footnote_ref(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    meta = tokens[i].meta
+    label = str(meta.get("label", meta.get("id", "")))
     number = state.ctx.footnotes.setdefault(label, len(state.ctx.footnotes) + 1)
     return FootnoteRef(label, number)
 
 
-def _role(node: SyntaxTreeNode, state: InlineState) -> Inline:
-    name, content = node.meta["name"], node.meta["content"]
+_REF_TEXT = re.compile(r"(.*?)\s*<([^<>]+)>")
+
+
+def _role(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
+    meta = tokens[i].meta
+    name, content = meta["name"], meta["content"]
     pos = Pos(state.ctx.file, state.line + 1)
     state.line += content.count("\n")
     content = " ".join(content.split())
     if name in REF_ROLES:
-        m = re.fullmatch(r"(.*?)\s*<([^<>]+)>", content)
+        m = _REF_TEXT.fullmatch(content)
         text, target = (m.group(1) or None, m.group(2).strip()) if m else (None, content.strip())
         return Ref(name, target, pos, text=text)
     if name in CITE_ROLES:
@@ -370,7 +449,7 @@ def _role(node: SyntaxTreeNode, state: InlineState) -> Inline:
     return Role(name, content, pos)
 
 
-INLINE_HANDLERS: dict[str, Callable[[SyntaxTreeNode, InlineState], Inline | list[Inline] | None]] = {
+INLINE_HANDLERS: dict[str, Callable[[list[Token], int, int, InlineState], Inline]] = {
     "text": _text,
     "softbreak": _softbreak,
     "hardbreak": _hardbreak,

@@ -80,16 +80,19 @@ def read_cell(code: str) -> CellHead:
             skipped = first + 1
             lines = lines[skipped:]
     conflicting = 0
-    kept = []
-    for i, line in enumerate(lines):
-        m = _TAB_LINE.match(line)
-        if m:
-            if _tab_list(m) != tabs and not conflicting:
-                conflicting = i + 1 + skipped
-            continue
-        kept.append(line)
-    marks = {m.group(1) for m in _MARK.finditer("\n".join(kept))}
-    return CellHead("\n".join(kept), tabs, skipped, marks, conflicting)
+    source = "\n".join(lines)
+    if "@tab" in source or "%%tab" in source:  # else no line is a tab line
+        kept = []
+        for i, line in enumerate(lines):
+            m = _TAB_LINE.match(line)
+            if m:
+                if _tab_list(m) != tabs and not conflicting:
+                    conflicting = i + 1 + skipped
+                continue
+            kept.append(line)
+        source = "\n".join(kept)
+    marks = {m.group(1) for m in _MARK.finditer(source)}
+    return CellHead(source, tabs, skipped, marks, conflicting)
 
 
 def is_tab_selector(code: str) -> bool:

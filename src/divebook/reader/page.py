@@ -6,11 +6,11 @@ import hashlib
 from pathlib import Path
 
 import yaml
-from markdown_it.tree import SyntaxTreeNode
+from markdown_it.token import Token
 
 from ..diagnostics import Diagnostics
 from ..tree import Heading, Page, Pos, walk_blocks
-from .convert import Context, convert_blocks
+from .convert import Context, child_nodes, convert_tokens, node_type
 from .labels import attach_labels, leftover_roles
 from .markdown import parser
 from .slides import strip_slide_marks
@@ -30,10 +30,9 @@ def read_page(book_root: Path, source: str, data: bytes, tab_names: list[str],
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = strip_slide_marks(text)
     tokens = parser().parse(text)
-    root = SyntaxTreeNode(tokens)
     ctx = Context(source, book_root, tab_names, diags, lines=text.split("\n"))
-    front_matter = _front_matter(root, source, diags)
-    blocks = convert_blocks(root.children, ctx)
+    front_matter = _front_matter(tokens, source, diags)
+    blocks = convert_tokens(tokens, ctx)
     blocks = group_tab_blocks(blocks, tab_names, diags)
     blocks = attach_labels(blocks, diags)
     leftover_roles(blocks, diags)
@@ -42,8 +41,9 @@ def read_page(book_root: Path, source: str, data: bytes, tab_names: list[str],
                 text=text)
 
 
-def _front_matter(root: SyntaxTreeNode, source: str, diags: Diagnostics) -> dict:
-    node = next((n for n in root.children if n.type == "front_matter"), None)
+def _front_matter(tokens: list[Token], source: str, diags: Diagnostics) -> dict:
+    node = next((tokens[i] for i in child_nodes(tokens, 0, len(tokens))
+                 if node_type(tokens[i]) == "front_matter"), None)
     if node is None:
         return {}
     try:

@@ -49,12 +49,13 @@ def tab_mark_block_rule(state, start_line: int, end_line: int, silent: bool) -> 
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False
     begin = state.bMarks[start_line] + state.tShift[start_line]
-    line = state.src[begin:state.eMarks[start_line]]
-    m = _TAB_MARK_LINE.fullmatch(line)
+    # Matched in place: this rule is tried on nearly every line of a page.
+    m = _TAB_MARK_LINE.fullmatch(state.src, begin, state.eMarks[start_line])
     if not m or (m.group(1) == "begin_tab" and m.group(2) is None):
         return False
     if silent:
         return True
+    line = m.group(0)
     state.line = start_line + 1
     token = state.push("paragraph_open", "p", 1)
     token.map = [start_line, state.line]

@@ -15,6 +15,7 @@ _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
 _INSIDE = r"((?:(?!\n[ \t]*\n).)+?)"  # any text within one paragraph
 _KEEP = re.compile(rf"\[\*\*{_INSIDE}\*\*\]|\(\*\*{_INSIDE}\*\*\)", re.S)
 _DROP = re.compile(rf"\[~~{_INSIDE}~~\]", re.S)
+_MASKED = re.compile(r"\x00(\d+)\x00")
 
 
 def strip_slide_marks(text: str) -> str:
@@ -44,8 +45,8 @@ def strip_slide_marks(text: str) -> str:
 
 
 def _strip_prose(text: str) -> str:
-    if not text:
-        return text
+    if "[**" not in text and "(**" not in text and "[~~" not in text and "\x00" not in text:
+        return text  # no mark: masking code and putting it back would give the same text
     # Mask inline code so marks inside it are left alone.
     spans: list[str] = []
 
@@ -53,7 +54,9 @@ def _strip_prose(text: str) -> str:
         spans.append(m.group(0))
         return f"\x00{len(spans) - 1}\x00"
 
-    masked = _CODE_SPAN.sub(mask, text)
-    masked = _DROP.sub(lambda m: "\n" * m.group(0).count("\n"), masked)
-    masked = _KEEP.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), masked)
-    return re.sub(r"\x00(\d+)\x00", lambda m: spans[int(m.group(1))], masked)
+    masked = _CODE_SPAN.sub(mask, text) if "`" in text else text
+    if "[~~" in masked:
+        masked = _DROP.sub(lambda m: "\n" * m.group(0).count("\n"), masked)
+    if "**" in masked:
+        masked = _KEEP.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), masked)
+    return _MASKED.sub(lambda m: spans[int(m.group(1))], masked) if spans or "\x00" in masked else masked
