@@ -56,7 +56,9 @@ class Store:
 
     def put(self, namespace: str, key: str, body: bytes) -> None:
         path = self.path(namespace, key)
-        write_atomic(path, _MAGIC + hashlib.sha256(body).digest() + body)
+        data = _MAGIC + hashlib.sha256(body).digest() + body
+        if not _write_new(path, data):  # a new entry needs no renaming: its checksum guards it
+            write_atomic(path, data)
 
     def get_object(self, namespace: str, key: str) -> Any | None:
         body = self.get(namespace, key)
@@ -77,6 +79,20 @@ def _file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def _write_new(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` if no such file exists (False if one does)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return True
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -118,8 +134,16 @@ def copy_if_changed(src: Path, dst: Path) -> bool:
         target = dst.stat()
         if target.st_size == source.st_size and target.st_mtime_ns == source.st_mtime_ns:
             return False
-    except OSError:
-        pass
+    except FileNotFoundError:
+        # A new figure is copied in place: the time is set last, so a copy cut short
+        # by a crash does not pass for a finished one and is copied again.
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(src, dst)
+            os.utime(dst, ns=(source.st_atime_ns, source.st_mtime_ns))
+            return True
+        except OSError:
+            pass  # another worker made it meanwhile: copy it aside and rename, below
     dst.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
     os.close(fd)

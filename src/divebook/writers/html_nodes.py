@@ -62,8 +62,10 @@ def _joins_wide_text(nodes: list[Inline], i: int) -> bool:
         return (text[-1] if last else text[0]) if text else ""
 
     before = edge(nodes[i - 1], True) if i > 0 else ""
+    if not before or ord(before) < 0x1100 or not _wide(before):  # most text: no need to look on
+        return False
     after = edge(nodes[i + 1], False) if i + 1 < len(nodes) else ""
-    return bool(before and after) and _wide(before) and _wide(after)
+    return bool(after) and _wide(after)
 
 
 def relative_url(from_output: str, to_output: str) -> str:
