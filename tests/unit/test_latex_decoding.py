@@ -1,4 +1,4 @@
-"""The fast ``ulatex`` decoder gives what latexcodec gives, for any text."""
+"""The fast ``ulatex`` codecs give what latexcodec gives, for any text, both ways."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from latexcodec.codec import find_latex
 
-from divebook.transforms.citations import use_fast_latex_decoding
+from divebook.transforms.citations import use_fast_latex_codec
 
 
 def latexcodec_decodes(text: str) -> str | None:
@@ -19,7 +19,7 @@ def latexcodec_decodes(text: str) -> str | None:
 
 
 def fast_decodes(text: str) -> str | None:
-    use_fast_latex_decoding()
+    use_fast_latex_codec()
     try:
         return codecs.decode(text, "ulatex")
     except UnicodeDecodeError:
@@ -38,3 +38,27 @@ def test_plain_and_latex_fields_decode_as_latexcodec_decodes_them():
 @given(st.text(alphabet=" \t\n\\{}~%$-`'!?,.^_&#aéZ0", max_size=12))
 def test_any_text_decodes_as_latexcodec_decodes_it(text):
     assert fast_decodes(text) == latexcodec_decodes(text)
+
+
+ENCODINGS = ["ulatex", "ulatex+utf8", "ulatex+ascii", "ulatex+latin1"]
+
+
+def latexcodec_encodes(text: str, name: str) -> object:
+    try:
+        return find_latex(name).encode(text)[0]
+    except UnicodeEncodeError:
+        return None
+
+
+def fast_encodes(text: str, name: str) -> object:
+    use_fast_latex_codec()
+    try:
+        return codecs.encode(text, name)
+    except UnicodeEncodeError:
+        return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\n\\{}~%$#&_^-`'!?,.aéZ0ß\u2013", max_size=12), st.sampled_from(ENCODINGS))
+def test_any_text_encodes_as_latexcodec_encodes_it(text, name):
+    assert fast_encodes(text, name) == latexcodec_encodes(text, name)
