@@ -108,9 +108,14 @@ def bench_d2lbook(runs: int) -> dict:
     pages = {}
     # d2lbook calls sphinx-build and other tools of its venv through the shell
     env = {**os.environ, "PATH": f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    for run in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            ours, theirs = Path(tmp) / "ours", Path(tmp) / "theirs"
+    # All runs' copies stay until the end: deleting thousands of files just before a timed
+    # build slows the files that build creates (on ext4 without a journal, as on these
+    # machines, new files skip the inodes freed in the last minutes), which would time
+    # the harness's cleanup rather than the tools.
+    with tempfile.TemporaryDirectory() as scratch:
+        for run in range(runs):
+            tmp = Path(scratch) / f"run{run}"
+            ours, theirs = tmp / "ours", tmp / "theirs"
             shutil.copytree(CORPUS, ours)
             shutil.copytree(CORPUS, theirs)
             prepare_d2lbook_copy(theirs)
