@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 _MAGIC = b"DVB1"
 
@@ -97,11 +97,20 @@ def _write_new(path: Path, data: bytes) -> bool:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one."""
+    def fill(fd: int, tmp: str) -> None:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+
+    _replace(path, fill)
+
+
+def _replace(path: Path, fill: Callable[[int, str], None]) -> None:
+    """Make ``path`` anew: ``fill`` writes a temporary file beside it (given its open
+    descriptor and name), which then takes the place of ``path`` in one rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        fill(fd, tmp)
         os.chmod(tmp, _file_mode())  # a website's files must be readable by the web server
         os.replace(tmp, path)
     except BaseException:
@@ -144,18 +153,11 @@ def copy_if_changed(src: Path, dst: Path) -> bool:
             return True
         except OSError:
             pass  # another worker made it meanwhile: copy it aside and rename, below
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+
+    def fill(fd: int, tmp: str) -> None:
+        os.close(fd)
         shutil.copyfile(src, tmp)
-        os.chmod(tmp, _file_mode())
         os.utime(tmp, ns=(source.st_atime_ns, source.st_mtime_ns))  # the copy's mark
-        os.replace(tmp, dst)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+
+    _replace(dst, fill)
     return True

@@ -21,19 +21,14 @@ from divebook.config import load_config
 from divebook.diagnostics import Diagnostics
 from divebook.reader.book import read_book
 from divebook.tree import Math, MathBlock, page_inlines, walk_blocks
+from divebook.writers import mathml as mathml_module
 from divebook.writers.mathml import MathError, _serialize, brace_problem, to_mathml
 
 REPO = Path(__file__).resolve().parent.parent.parent
 
-_REWRITES = [
-    (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{align*}"),
-    (re.compile(r"\\(begin|end)\{alignedat\}(\{\d+\})?"), r"\\\1{align*}"),
-    (re.compile(r"\\(begin|end)\{gathered\}"), r"\\\1{gather*}"),
-    (re.compile(r"\\(begin|end)\{(equation|displaymath)\*?\}"), ""),
-    (re.compile(r"\\(label|nonumber|notag)(\{[^}]*\})?"), ""),
-    (re.compile(r"\\textup\b"), r"\\textrm"),
-]
-_UNKNOWN = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
+# The rewrites and the unknown-command pattern are the module's own; what the
+# reference below does differently is apply them always, one by one.
+_REWRITES, _UNKNOWN = mathml_module._REWRITES, mathml_module._UNKNOWN
 
 
 def reference_brace_problem(latex: str) -> str | None:

@@ -14,6 +14,7 @@ handled afterwards by ``reader/tabs.py`` and ``reader/labels.py``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -94,6 +95,21 @@ def child_nodes(tokens: list[Token], start: int, end: int) -> list[int]:
     return out
 
 
+def nodes(tokens: list[Token], start: int, end: int) -> Iterator[tuple[int, int, str]]:
+    """``(i, j, kind)`` for each node in ``tokens[start:end]``: its opening (or lone) token,
+    its closing token and its type (``paragraph`` for ``paragraph_open``)."""
+    i = start
+    while i < end:
+        token = tokens[i]
+        if token.nesting:
+            j = closing(tokens, i)  # refuses a closing token: this one opens a node
+            yield i, j, token.type.removesuffix("_open")
+        else:
+            j = i
+            yield i, j, token.type
+        i = j + 1
+
+
 def _line_of(token: Token, parent_line: int) -> int:
     """0-based first line of a node: its own, else its nearest ancestor's (``parent_line``)."""
     return token.map[0] if token.map else parent_line
@@ -106,16 +122,9 @@ def convert_blocks(tokens: list[Token], start: int, end: int, parent_line: int, 
     Nodes of type ``skip`` are left out silently.
     """
     blocks: list[Block] = []
-    i = start
-    while i < end:
-        token = tokens[i]
-        if token.nesting:
-            j = closing(tokens, i)  # refuses a closing token: this one opens a node
-            kind = token.type.removesuffix("_open")
-        else:
-            j = i
-            kind = token.type
+    for i, j, kind in nodes(tokens, start, end):
         if kind != skip:
+            token = tokens[i]
             line = token.map[0] if token.map else parent_line
             handler = BLOCK_HANDLERS.get(kind)
             if handler is None:
@@ -123,7 +132,6 @@ def convert_blocks(tokens: list[Token], start: int, end: int, parent_line: int, 
                                   "unsupported")
             else:
                 blocks.extend(handler(tokens, i, j, line, ctx))
-        i = j + 1
     return blocks
 
 
@@ -332,15 +340,7 @@ def convert_inlines(inline: Token, ctx: Context, line0: int) -> list[Inline]:
 def _inlines(tokens: list[Token], start: int, end: int, state: InlineState) -> list[Inline]:
     """The inlines of the nodes in ``tokens[start:end]``, neighbouring texts joined."""
     out: list[Inline] = []
-    i = start
-    while i < end:
-        token = tokens[i]
-        if token.nesting:
-            j = closing(tokens, i)  # refuses a closing token: this one opens a node
-            kind = token.type.removesuffix("_open")
-        else:
-            j = i
-            kind = token.type
+    for i, j, kind in nodes(tokens, start, end):
         handler = INLINE_HANDLERS.get(kind)
         if handler is not None:  # anchors of footnotes and the like carry nothing to show
             node = handler(tokens, i, j, state)
@@ -348,7 +348,6 @@ def _inlines(tokens: list[Token], start: int, end: int, state: InlineState) -> l
                 out[-1] = Text(out[-1].text + node.text)  # type: ignore[union-attr]
             else:
                 out.append(node)
-        i = j + 1
     return out
 
 
