@@ -69,7 +69,8 @@ def reference_to_mathml(latex: str, display: bool) -> str:
     unknown = _UNKNOWN.findall(mathml)
     if unknown:
         raise MathError(f"unknown command {', '.join(dict.fromkeys(unknown))}")
-    return mathml.replace("<mi>&#x0007E;</mi>", "<mo>&#x0223C;</mo>")
+    mathml = mathml.replace("<mi>&#x0007E;</mi>", "<mo>&#x0223C;</mo>")
+    return mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "", 1)  # HTML needs none
 
 
 def outcome(function, latex: str, display: bool) -> tuple[str, str]:
