@@ -12,10 +12,7 @@ the rest). One process, warmed up once; prints the median of the runs.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,6 +20,8 @@ sys.path.insert(0, str(REPO / "src"))
 
 from pygments import highlight  # noqa: E402
 from pygments.formatters import HtmlFormatter, LatexFormatter  # noqa: E402
+
+from timing import median_seconds  # noqa: E402
 
 from divebook.config import load_config  # noqa: E402
 from divebook.diagnostics import Diagnostics  # noqa: E402
@@ -42,16 +41,6 @@ def code_cells(book: Path) -> list[tuple[str, str]]:
             if isinstance(b, CodeCell)]
 
 
-def seconds(work: Callable[[], object], runs: int) -> float:
-    work()  # warm: imports, lexers, the parser
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -64,10 +53,10 @@ def main() -> None:
         return lambda: [highlight(s, lexer_for(lang, _magic_start(s)), formatter) for s, lang in cells]
 
     rows = [
-        ("HTML", seconds(pygments(html), args.runs),
-         seconds(lambda: [highlight_html(s, lang) for s, lang in cells], args.runs)),
-        ("LaTeX", seconds(pygments(latex), args.runs),
-         seconds(lambda: [highlight_latex(s, lang) for s, lang in cells], args.runs)),
+        ("HTML", median_seconds(pygments(html), args.runs),
+         median_seconds(lambda: [highlight_html(s, lang) for s, lang in cells], args.runs)),
+        ("LaTeX", median_seconds(pygments(latex), args.runs),
+         median_seconds(lambda: [highlight_latex(s, lang) for s, lang in cells], args.runs)),
     ]
     python = [s for s, lang in cells if lang == "python"]
     fast = sum(tree_sitter_tokens(s, "python") is not None for s in python)

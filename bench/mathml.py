@@ -13,10 +13,8 @@ process, warmed up once; prints the median of the runs.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,10 +22,12 @@ sys.path.insert(0, str(REPO / "src"))
 
 from latex2mathml.converter import convert  # noqa: E402
 
+from timing import median_seconds  # noqa: E402
+
 from divebook.config import load_config  # noqa: E402
 from divebook.diagnostics import Diagnostics  # noqa: E402
 from divebook.reader.book import read_book  # noqa: E402
-from divebook.tree import Math, MathBlock, page_inlines, walk_blocks  # noqa: E402
+from divebook.tree import page_math  # noqa: E402
 from divebook.writers.mathml import MathError, to_mathml  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "d2l-en"
@@ -37,25 +37,7 @@ def formulas(book: Path) -> list[tuple[str, bool]]:
     """The unique (LaTeX, display) pairs of the book, in reading order."""
     diags = Diagnostics()
     pages = read_book(load_config(book, diags), None, 1, diags).pages.values()
-    found: dict[tuple[str, bool], None] = {}
-    for page in pages:
-        for block in walk_blocks(page.blocks):
-            if isinstance(block, MathBlock):
-                found[(block.latex, True)] = None
-        for node in page_inlines(page.blocks):
-            if isinstance(node, Math):
-                found[(node.latex, node.display)] = None
-    return list(found)
-
-
-def cpu_seconds(work: Callable[[], object], runs: int) -> float:
-    work()  # warm: imports, regexes
-    times = []
-    for _ in range(runs):
-        start = time.process_time()
-        work()
-        times.append(time.process_time() - start)
-    return statistics.median(times)
+    return list(dict.fromkeys(formula for page in pages for formula in page_math(page.blocks)))
 
 
 def latex2mathml_alone(pairs: list[tuple[str, bool]]) -> None:
@@ -80,8 +62,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     args = parser.parse_args()
     pairs = formulas(args.corpus)
-    rows = [("latex2mathml.convert", cpu_seconds(lambda: latex2mathml_alone(pairs), args.runs)),
-            ("divebook to_mathml", cpu_seconds(lambda: divebook(pairs), args.runs))]
+    rows = [(name, median_seconds(lambda: convert_all(pairs), args.runs, time.process_time))
+            for name, convert_all in (("latex2mathml.convert", latex2mathml_alone), ("divebook to_mathml", divebook))]
     print(f"d2l-en: {len(pairs)} unique formulas, {sum(len(t) for t, _ in pairs) / 1000:.0f} kB; "
           f"CPU seconds, median of {args.runs} runs")
     table = [("conversion", "CPU (s)", "per formula (µs)")]

@@ -508,6 +508,16 @@ def page_inlines(blocks: list[Block]) -> Iterator[Inline]:
             yield from walk_inlines(inlines)
 
 
+def page_math(blocks: list[Block]) -> Iterator[tuple[str, bool]]:
+    """``(LaTeX, display)`` of every formula: equations first, then math in text."""
+    for block in walk_blocks(blocks):
+        if isinstance(block, MathBlock):
+            yield block.latex, True
+    for node in page_inlines(blocks):
+        if isinstance(node, Math):
+            yield node.latex, node.display
+
+
 def plain_text(nodes: list[Inline]) -> str:
     """The text of inline nodes, without markup (for titles, alt text, search)."""
     out: list[str] = []

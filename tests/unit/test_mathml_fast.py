@@ -237,15 +237,7 @@ def test_serializer_fails_as_elementtree_does():
 def book_formulas(book: Path) -> list[tuple[str, bool]]:
     diags = Diagnostics()
     pages = read_book(load_config(book, diags), None, 1, diags).pages.values()
-    found: dict[tuple[str, bool], None] = {}
-    for page in pages:
-        for block in walk_blocks(page.blocks):
-            if isinstance(block, MathBlock):
-                found[(block.latex, True)] = None
-        for node in page_inlines(page.blocks):
-            if isinstance(node, Math):
-                found[(node.latex, node.display)] = None
-    return list(found)
+    return list(dict.fromkeys(formula for page in pages for formula in page_math(page.blocks)))
 
 
 def test_starter_book_formulas_are_byte_identical():
