@@ -20,7 +20,7 @@ from latex2mathml.converter import convert
 from divebook.config import load_config
 from divebook.diagnostics import Diagnostics
 from divebook.reader.book import read_book
-from divebook.tree import Math, MathBlock, page_inlines, walk_blocks
+from divebook.tree import page_math
 from divebook.writers import mathml as mathml_module
 from divebook.writers.mathml import MathError, _serialize, brace_problem, to_mathml
 
