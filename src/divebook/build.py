@@ -227,9 +227,14 @@ def _expand_targets(targets: list[str]) -> list[str]:
     return sorted(expanded, key=TARGETS.index)
 
 
+def is_strict(ctx: BuildContext) -> bool:
+    """Warnings count as errors: ``--strict`` or ``[build] strict`` (d2lbook: warning_is_error)."""
+    return ctx.options.strict or ctx.config.strict
+
+
 def exit_status(ctx: BuildContext) -> int:
-    strict = ctx.options.strict or ctx.config.warning_is_error
-    if ctx.diags.errors or (strict and ctx.diags.warnings):
+    """1 when the book has errors, or warnings under strict (as Sphinx's -W); else 0."""
+    if ctx.diags.errors or (is_strict(ctx) and ctx.diags.warnings):
         return 1
     return 0
 
@@ -237,11 +242,9 @@ def exit_status(ctx: BuildContext) -> int:
 def report_data(ctx: BuildContext, book: Book) -> dict:
     """The machine-readable record of this build (see DESIGN.md)."""
     diagnostics = ctx.diags.sorted()
-    strict = ctx.options.strict or ctx.config.warning_is_error
+    # Each problem keeps its kind under strict too; "strict" and "failed" say how it counted.
     warnings = [d.to_json() for d in diagnostics if d.severity == "warning"]
     errors = [d.to_json() for d in diagnostics if d.severity == "error"]
-    if strict:
-        errors, warnings = errors + warnings, []
     pages = []
     for source in book.order + book.orphans:
         page = book.pages.get(source)
@@ -263,6 +266,8 @@ def report_data(ctx: BuildContext, book: Book) -> dict:
         "pages": pages,
         "warnings": warnings,
         "errors": errors,
+        "strict": is_strict(ctx),
+        "failed": exit_status(ctx) != 0,
         "stages": {k: round(v, 4) for k, v in ctx.stages.items()},
         "outputs": ctx.outputs,
     }

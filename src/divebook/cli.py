@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
-from .build import TARGETS, BuildContext, BuildOptions, UsageError, build, check, exit_status
+from .build import TARGETS, BuildContext, BuildOptions, UsageError, build, check, exit_status, is_strict
 from .diagnostics import ConfigError, Diagnostic
 
 EXIT_OK, EXIT_BOOK_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -79,9 +79,10 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def print_diagnostics(console: Console, items: list[Diagnostic], strict: bool = False) -> None:
+    """Each problem as ``file:line: severity: message``; warnings show red under strict."""
     for d in items:
-        severity = "error" if strict else d.severity
-        color = "red" if severity == "error" else "yellow"
+        severity = d.severity
+        color = "red" if severity == "error" or strict else "yellow"
         where = f"{d.file}:{d.line}" if d.line else d.file
         # Messages quote config sections such as [library-pytorch]: not rich markup.
         console.print(f"[bold]{escape(where)}[/bold]: [{color}]{severity}[/{color}]: "
@@ -90,16 +91,17 @@ def print_diagnostics(console: Console, items: list[Diagnostic], strict: bool = 
 
 
 def _summary(console: Console, ctx: BuildContext, verb: str, seconds: float) -> None:
-    strict = ctx.options.strict or ctx.config.warning_is_error
+    strict = is_strict(ctx)
     items = ctx.diags.sorted()
     print_diagnostics(console, items, strict)
-    errors = sum(1 for d in items if d.severity == "error" or strict)
+    errors = sum(1 for d in items if d.severity == "error")
     warnings = len(items) - errors
     pages = len(ctx.book.pages) if ctx.book else int(ctx.extra.get("page_count", 0))  # type: ignore[arg-type]
-    color = "red" if errors else ("yellow" if warnings else "green")
+    color = "red" if errors or (strict and warnings) else ("yellow" if warnings else "green")
     unchanged = " (nothing changed)" if ctx.extra.get("unchanged") else ""
+    rule = " (--strict: warnings are errors)" if strict else ""
     console.print(f"[{color}]{verb} {pages} pages in {seconds:.2f} s{unchanged}: {errors} errors, "
-                  f"{warnings} warnings[/{color}]", highlight=False)
+                  f"{warnings} warnings{rule}[/{color}]", highlight=False)
 
 
 def main(argv: list[str] | None = None) -> int:

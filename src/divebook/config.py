@@ -1,9 +1,12 @@
-"""The book's configuration: d2lbook's ``config.ini`` or divebook's ``divebook.toml``.
+"""The book's configuration: d2lbook's ``config.ini``, divebook's ``divebook.toml``, or both.
 
-Both files load into one ``Config``.  The ini reader accepts every key that
-d2lbook documents (keys that only matter to d2lbook's deploy steps are
-accepted and ignored); anything else gives a warning naming the key and its
-line, so a typo does not silently change the book.
+Both files load into one ``Config``.  A ``divebook.toml`` beside a
+``config.ini`` is an overlay: what it sets adds to and overrides the ini, so a
+d2lbook book keeps its ``config.ini`` and still gets divebook's own settings.
+The ini reader accepts every key that d2lbook documents (keys that only
+matter to d2lbook's deploy steps are accepted and ignored); anything else
+gives a warning naming the key and its line, so a typo does not silently
+change the book.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ class LibraryRules:
     reverse_alias: str = ""
     #: line of each key in the config file, for error messages
     lines: dict[str, int] = field(default_factory=dict)
+    #: the configuration file that ``lines`` refer to
+    file: str = ""
 
 
 @dataclass(slots=True)
@@ -65,7 +70,7 @@ class TabConfig:
 @dataclass(slots=True)
 class Config:
     root: Path
-    #: the file the configuration came from ("config.ini", "divebook.toml" or "")
+    #: the first configuration file read ("config.ini", else "divebook.toml"; "" for none)
     source: str = ""
     name: str = "book"
     title: str = "Untitled book"
@@ -81,7 +86,8 @@ class Config:
     resources: list[str] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
     eval_notebook: bool = True
-    warning_is_error: bool = False
+    #: every warning counts as an error ([build] strict, d2lbook's warning_is_error)
+    strict: bool = False
     timeout: float = DEFAULT_TIMEOUT
     tabs: list[TabConfig] = field(default_factory=list)
     #: per-page execution settings by wildcard: {"chapter_gpu/*.md": {"timeout": 60,
@@ -120,6 +126,12 @@ class Config:
     repository_branch: str = "master"
     #: key -> line in the config file, for messages ("build.tabs" -> 17)
     lines: dict[str, int] = field(default_factory=dict)
+    #: key -> the file that sets it, where it is not ``source`` (a divebook.toml overlay)
+    files: dict[str, str] = field(default_factory=dict)
+    #: every setting the files make: its name (divebook.toml's spelling) -> where it is set,
+    #: and the settings an overlay replaced -> where the replaced value was; for `check`
+    settings: dict[str, Pos] = field(default_factory=dict)
+    overridden: dict[str, Pos] = field(default_factory=dict)
 
     @property
     def tab_names(self) -> list[str]:
@@ -138,7 +150,7 @@ class Config:
 
     def pos(self, key: str) -> Pos:
         """Where ``key`` ("section.key") is set, for diagnostics."""
-        return Pos(self.source or ".", self.lines.get(key, 0))
+        return Pos(self.files.get(key, self.source) or ".", self.lines.get(key, 0))
 
 
 def load_config(root: Path, diags: Diagnostics) -> Config:
@@ -151,10 +163,11 @@ def load_config(root: Path, diags: Diagnostics) -> Config:
     if not root.is_dir():
         raise ConfigError(str(root), 0, "no such book folder")
     toml_file, ini_file = root / "divebook.toml", root / "config.ini"
+    if ini_file.exists():
+        cfg = _load_ini(root, ini_file, diags)
+        return _load_toml(root, toml_file, diags, cfg) if toml_file.exists() else cfg
     if toml_file.exists():
         return _load_toml(root, toml_file, diags)
-    if ini_file.exists():
-        return _load_ini(root, ini_file, diags)
     if (root / "index.md").exists():
         return Config(root=root)
     raise ConfigError(str(root), 0, "not a book: no config.ini, divebook.toml or index.md here "
@@ -174,7 +187,7 @@ _INI_KEYS: dict[str, set[str]] = {
               "resources", "eval_notebook", "source_dir", "output_dir", "warning_is_error",
               "sphinx_extensions", "sphinx_configs", "tabs", "origin_repo",
               # divebook additions
-              "kernels", "timeout", "requirements", "eval_pages"},
+              "kernels", "timeout", "eval_pages", "strict"},
     "html": {"header_links", "favicon", "html_logo", "include_css", "include_js"},
     "pdf": {"main_font", "sans_font", "mono_font", "post_latex", "latex_logo", "bibfile",
             "style", "latex_url", "template"},
@@ -189,6 +202,21 @@ _INI_KEYS: dict[str, set[str]] = {
 }
 _LIBRARY_KEYS = {"lib_file", "lib_name", "simple_alias", "fluent_alias", "args_alias", "alias",
                  "reverse_alias"}
+#: Settings people put into config.ini that only divebook.toml can hold, and where they go.
+_TOML_ONLY = {"requirements": "requirements", "env": "env", "kernel": "kernel", "pages": "pages"}
+
+#: config.ini names whose divebook.toml name differs (for `check` and for overlays)
+_INI_TO_TOML = {"build.non-notebooks": "build.non_notebooks", "build.eval_notebook": "build.eval",
+                "build.warning_is_error": "build.strict", "html.html_logo": "html.logo",
+                "pdf.latex_logo": "pdf.logo"}
+
+
+def _setting_name(key: str) -> str:
+    """A config.ini key ("library-mxnet.lib_file") under its divebook.toml name."""
+    section, _, name = key.partition(".")
+    if section.startswith("library-"):
+        return f"tabs.{section[len('library-'):]}.library.{_TOML_LIBRARY_NAMES.get(name, name)}"
+    return _INI_TO_TOML.get(key, key)
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -280,7 +308,15 @@ def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
                           f"unknown section [{section}] in config.ini; it is ignored", "config-key")
             continue
         for key in parser[section]:
-            if key not in known:
+            if key in known:
+                cfg.settings[_setting_name(f"{section}.{key}")] = cfg.pos(f"{section}.{key}")
+            elif key in _TOML_ONLY:
+                diags.warning(cfg.pos(f"{section}.{key}"),
+                              f"`{key}` in [{section}] is not a config.ini setting and is ignored; "
+                              f"give each tab its own in a divebook.toml beside config.ini: "
+                              f"[tabs.NAME] {_TOML_ONLY[key]} = ... (see docs/configuration.md)",
+                              "config-key")
+            else:
                 diags.warning(cfg.pos(f"{section}.{key}"),
                               f"unknown key `{key}` in [{section}]; it is ignored "
                               f"(known keys: {', '.join(sorted(known))})", "config-key")
@@ -302,8 +338,9 @@ def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
     cfg.eval_pages = _split_list(get("build", "eval_pages"))
     if parser.has_option("build", "eval_notebook"):
         cfg.eval_notebook = _as_bool(get("build", "eval_notebook"), cfg.pos("build.eval_notebook"), diags)
-    if parser.has_option("build", "warning_is_error"):
-        cfg.warning_is_error = _as_bool(get("build", "warning_is_error"), cfg.pos("build.warning_is_error"), diags)
+    for key in ("warning_is_error", "strict"):
+        if parser.has_option("build", key):
+            cfg.strict = _as_bool(get("build", key), cfg.pos(f"build.{key}"), diags)
     if parser.has_option("build", "timeout"):
         cfg.timeout = _as_float(get("build", "timeout"), cfg.pos("build.timeout"), diags, DEFAULT_TIMEOUT)
 
@@ -340,11 +377,12 @@ def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
             simple_alias=get(section, "simple_alias"), fluent_alias=get(section, "fluent_alias"),
             args_alias=get(section, "args_alias"), alias=get(section, "alias"),
             reverse_alias=get(section, "reverse_alias"),
-            lines={k: cfg.lines.get(f"{section}.{k}", 0) for k in _LIBRARY_KEYS})
+            lines={k: cfg.lines.get(f"{section}.{k}", 0) for k in _LIBRARY_KEYS}, file=path.name)
     # A book without tabs that saves code: d2lbook's [library] save_filename.
     save_filename = get("library", "save_filename")
     if save_filename and not tabs:
-        tabs[DEFAULT_TAB] = TabConfig(name=DEFAULT_TAB, library=LibraryRules(lib_file=save_filename))
+        tabs[DEFAULT_TAB] = TabConfig(name=DEFAULT_TAB, library=LibraryRules(lib_file=save_filename,
+                                                                             file=path.name))
 
     for tab_name, repo in _pairs(get("colab", "github_repo")):
         if tab_name in tabs:
@@ -409,7 +447,8 @@ def _header_links(value: str, where: Pos, diags: Diagnostics) -> list[HeaderLink
 _TOML_KEYS: dict[str, set[str]] = {
     "project": {"name", "title", "author", "copyright", "release", "lang"},
     "build": {"index", "notebooks", "non_notebooks", "exclusions", "resources", "dependencies",
-              "eval", "eval_notebook", "eval_pages", "tabs", "timeout", "warning_is_error"},
+              "eval", "eval_notebook", "eval_pages", "tabs", "timeout", "warning_is_error",
+              "strict"},
     "html": {"header_links", "favicon", "logo", "include_css", "include_js"},
     "pdf": {"main_font", "sans_font", "mono_font", "logo", "bibfile", "template"},
     "library": {"version_file", "root_dir", "write_to_source"},
@@ -449,7 +488,8 @@ def _toml_key_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
+def _load_toml(root: Path, path: Path, diags: Diagnostics, base: Config | None = None) -> Config:
+    """Read divebook.toml; with ``base`` (the book's config.ini) it adds to and overrides that."""
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
@@ -457,7 +497,14 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
         m = re.search(r"line (\d+)", str(exc))
         raise ConfigError(path.name, int(m.group(1)) if m else 0,
                           f"divebook.toml is not valid TOML: {exc}") from None
-    cfg = Config(root=root, source=path.name, lines=_toml_key_lines(text))
+    if base is None:
+        cfg = Config(root=root, source=path.name, lines=_toml_key_lines(text),
+                     colab_exclusions=["*.html", "**/index.html"], repository_branch="main")
+    else:
+        cfg = base
+        toml_lines = _toml_key_lines(text)
+        cfg.lines.update(toml_lines)
+        cfg.files.update(dict.fromkeys(toml_lines, path.name))
 
     def table(name: str) -> dict[str, Any]:
         value = data.get(name, {})
@@ -470,17 +517,23 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
             continue
         if name == "pages":
             cfg.pages = _toml_pages(value, cfg, path.name, diags)
+            for pattern in cfg.pages:
+                _note_setting(cfg, f"pages.{pattern}", path.name)
             continue
         if name not in _TOML_KEYS:
             diags.warning(cfg.pos(name), f"unknown table [{name}] in divebook.toml; it is ignored",
                           "config-key")
             continue
         for key in table(name):
-            if key not in _TOML_KEYS[name]:
+            if key in _TOML_KEYS[name]:
+                _note_setting(cfg, _TOML_ALIASES.get(f"{name}.{key}", f"{name}.{key}"), path.name,
+                              f"{name}.{key}")
+            else:
                 diags.warning(cfg.pos(f"{name}.{key}"), f"unknown key `{key}` in [{name}]; it is ignored "
                               f"(known keys: {', '.join(sorted(_TOML_KEYS[name]))})", "config-key")
 
     def typed(tbl: str, key: str, kind: type | tuple[type, ...], default: Any) -> Any:
+        """The value divebook.toml gives ``[tbl] key``, or ``default`` (the value so far)."""
         value = table(tbl).get(key, default)
         if not isinstance(value, kind):
             raise ConfigError(path.name, cfg.lines.get(f"{tbl}.{key}", 0),
@@ -489,27 +542,75 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
 
     project = "project"
     cfg.name = typed(project, "name", str, cfg.name)
-    cfg.title = typed(project, "title", str, cfg.name)
-    cfg.author = typed(project, "author", str, "")
-    cfg.copyright = typed(project, "copyright", str, "")
+    cfg.title = typed(project, "title", str, cfg.name if base is None else cfg.title)
+    cfg.author = typed(project, "author", str, cfg.author)
+    cfg.copyright = typed(project, "copyright", str, cfg.copyright)
     cfg.release = typed(project, "release", str, cfg.release)
-    cfg.lang = typed(project, "lang", str, "en")
+    cfg.lang = typed(project, "lang", str, cfg.lang)
 
-    cfg.index = typed("build", "index", str, "index")
+    cfg.index = typed("build", "index", str, cfg.index)
     cfg.notebooks = typed("build", "notebooks", list, cfg.notebooks)
-    cfg.non_notebooks = typed("build", "non_notebooks", list, [])
-    cfg.exclusions = typed("build", "exclusions", list, [])
-    cfg.resources = typed("build", "resources", list, [])
-    cfg.dependencies = typed("build", "dependencies", list, [])
-    cfg.eval_notebook = typed("build", "eval", bool, typed("build", "eval_notebook", bool, True))
-    cfg.eval_pages = typed("build", "eval_pages", list, [])
-    cfg.timeout = float(typed("build", "timeout", (int, float), DEFAULT_TIMEOUT))
-    cfg.warning_is_error = typed("build", "warning_is_error", bool, False)
-    tab_names = typed("build", "tabs", list, [])
+    cfg.non_notebooks = typed("build", "non_notebooks", list, cfg.non_notebooks)
+    cfg.exclusions = typed("build", "exclusions", list, cfg.exclusions)
+    cfg.resources = typed("build", "resources", list, cfg.resources)
+    cfg.dependencies = typed("build", "dependencies", list, cfg.dependencies)
+    cfg.eval_notebook = typed("build", "eval", bool, typed("build", "eval_notebook", bool, cfg.eval_notebook))
+    cfg.eval_pages = typed("build", "eval_pages", list, cfg.eval_pages)
+    cfg.timeout = float(typed("build", "timeout", (int, float), cfg.timeout))
+    cfg.strict = typed("build", "strict", bool, typed("build", "warning_is_error", bool, cfg.strict))
+    cfg.tabs = _toml_tabs(data, cfg, path.name, diags, typed("build", "tabs", list, cfg.tab_names
+                                                              if cfg.tabs else []))
 
+    if "header_links" in table("html"):
+        links = typed("html", "header_links", list, [])
+        cfg.header_links = [HeaderLink(str(link.get("name", "")), str(link.get("url", "")),
+                                       str(link.get("icon", ""))) for link in links if isinstance(link, dict)]
+    cfg.favicon = typed("html", "favicon", str, cfg.favicon)
+    cfg.html_logo = typed("html", "logo", str, cfg.html_logo)
+    cfg.include_css = typed("html", "include_css", list, cfg.include_css)
+    cfg.include_js = typed("html", "include_js", list, cfg.include_js)
+    cfg.main_font = typed("pdf", "main_font", str, cfg.main_font)
+    cfg.sans_font = typed("pdf", "sans_font", str, cfg.sans_font)
+    cfg.mono_font = typed("pdf", "mono_font", str, cfg.mono_font)
+    cfg.latex_logo = typed("pdf", "logo", str, cfg.latex_logo)
+    cfg.bibfile = typed("pdf", "bibfile", str, cfg.bibfile)
+    cfg.latex_template = typed("pdf", "template", str, cfg.latex_template)
+    cfg.version_file = typed("library", "version_file", str, cfg.version_file)
+    cfg.library_root = typed("library", "root_dir", str, cfg.library_root)
+    cfg.write_library_to_source = typed("library", "write_to_source", bool, cfg.write_library_to_source)
+    cfg.colab_exclusions = typed("colab", "exclusions", list, cfg.colab_exclusions)
+    cfg.colab_libs_header = typed("colab", "libs_header", str, cfg.colab_libs_header)
+    cfg.colab_gpu_pattern = typed("colab", "gpu_pattern", str, cfg.colab_gpu_pattern)
+    if "replace_svg_url" in table("colab"):
+        svg = typed("colab", "replace_svg_url", list, [])
+        cfg.colab_replace_svg_url = (str(svg[0]), str(svg[1])) if len(svg) == 2 else None
+    cfg.origin_lang = typed("translation", "origin_lang", str, cfg.origin_lang)
+    cfg.origin_repo = typed("translation", "origin_repo", str, cfg.origin_repo)
+    cfg.repository = typed("repository", "github", str, cfg.repository)
+    cfg.repository_branch = typed("repository", "branch", str, cfg.repository_branch)
+    return cfg
+
+
+#: divebook.toml keys that are another spelling of a setting
+_TOML_ALIASES = {"build.eval_notebook": "build.eval", "build.warning_is_error": "build.strict"}
+
+
+def _note_setting(cfg: Config, name: str, file: str, key: str | None = None) -> None:
+    """Record that ``file`` sets ``name``, remembering the earlier file's place it overrides."""
+    earlier = cfg.settings.get(name)
+    where = Pos(file, cfg.lines.get(key or name, 0))
+    if earlier is not None and earlier.file != file:
+        cfg.overridden[name] = earlier
+    cfg.settings[name] = where
+
+
+def _toml_tabs(data: dict[str, Any], cfg: Config, file: str, diags: Diagnostics,
+               tab_names: list[str]) -> list[TabConfig]:
+    """The tabs: [build] tabs and [tabs.NAME] tables, over the tabs config.ini gave (if any)."""
     tab_tables = data.get("tabs", {})
-    if not isinstance(tab_tables, dict):
-        raise ConfigError(path.name, cfg.lines.get("tabs", 0), "`tabs` must be a table of [tabs.NAME] tables")
+    if not isinstance(tab_tables, dict) or not all(isinstance(v, dict) for v in tab_tables.values()):
+        raise ConfigError(file, cfg.lines.get("tabs", 0), "`tabs` must be a table of [tabs.NAME] tables")
+    tab_names = list(tab_names)
     for name in tab_tables:
         if name not in tab_names:
             if tab_names:
@@ -517,68 +618,63 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics) -> Config:
                               f"[build] tabs = {tab_names}; it is ignored", "config-value")
             else:
                 tab_names.append(name)
+    before = {tab.name: tab for tab in cfg.tabs}
     tabs = []
     for name in tab_names:
         spec = tab_tables.get(name, {})
         where = f"tabs.{name}"
-        for key in spec:
+        tab = before.get(name) or TabConfig(name=name)
+        for key, value in spec.items():
             if key not in _TOML_TAB_KEYS:
                 diags.warning(cfg.pos(f"{where}.{key}"), f"unknown key `{key}` in [{where}]; it is ignored "
                               f"(known keys: {', '.join(sorted(_TOML_TAB_KEYS))})", "config-key")
-        tab = TabConfig(name=name, kernel=str(spec.get("kernel", "python3")),
-                        requirements=[str(r) for r in spec.get("requirements", [])],
-                        timeout=float(spec["timeout"]) if "timeout" in spec else None,
-                        colab_repo=str(spec.get("colab_repo", "")),
-                        colab_libs=[(str(a), str(b).replace("RELEASE", cfg.release))
-                                    for a, b in (spec.get("colab_libs") or [])],
-                        env={str(k): str(v) for k, v in spec.get("env", {}).items()})
-        lib = spec.get("library")
-        if isinstance(lib, dict):
-            for key in lib:
-                if key not in _TOML_LIBRARY_KEYS:
-                    diags.warning(cfg.pos(f"{where}.library.{key}"), f"unknown key `{key}` in "
-                                  f"[{where}.library]; it is ignored", "config-key")
-            if "file" not in lib:
-                raise ConfigError(path.name, cfg.lines.get(f"{where}.library", 0),
-                                  f"[{where}.library] needs `file`, the module to write (e.g. \"mylib/torch.py\")")
-            tab.library = LibraryRules(
-                lib_file=str(lib["file"]), lib_name=str(lib.get("name", "")),
-                simple_alias=_toml_lines(lib.get("simple_alias", "")),
-                fluent_alias=_toml_lines(lib.get("fluent_alias", "")),
-                args_alias=_toml_lines(lib.get("args_alias", "")),
-                alias=_toml_lines(lib.get("alias", "")),
-                reverse_alias=_toml_lines(lib.get("reverse_alias", "")),
-                lines={k: cfg.lines.get(f"{where}.library.{_TOML_LIBRARY_NAMES.get(k, k)}", 0)
-                       for k in _LIBRARY_KEYS})
+                continue
+            if key != "library":
+                _note_setting(cfg, f"{where}.{key}", file)
+            if key in ("requirements", "colab_libs") and not isinstance(value, list):
+                raise ConfigError(file, cfg.lines.get(f"{where}.{key}", 0),
+                                  f"[{where}] {key} must be a list, not {type(value).__name__}")
+            if key in ("env", "library") and not isinstance(value, dict):
+                raise ConfigError(file, cfg.lines.get(f"{where}.{key}", 0),
+                                  f"[{where}] {key} must be a table, not {type(value).__name__}")
+        if "kernel" in spec:
+            tab.kernel = str(spec["kernel"])
+        if "requirements" in spec:
+            tab.requirements = [str(r) for r in spec["requirements"]]
+        if "timeout" in spec:
+            tab.timeout = float(spec["timeout"])
+        if "colab_repo" in spec:
+            tab.colab_repo = str(spec["colab_repo"])
+        if "colab_libs" in spec:
+            tab.colab_libs = [(str(a), str(b).replace("RELEASE", cfg.release)) for a, b in spec["colab_libs"]]
+        if "env" in spec:
+            tab.env = {str(k): str(v) for k, v in spec["env"].items()}
+        if "library" in spec:
+            tab.library = _toml_library(spec["library"], cfg, file, where, diags)
         tabs.append(tab)
-    cfg.tabs = tabs
+    return tabs
 
-    links = typed("html", "header_links", list, [])
-    cfg.header_links = [HeaderLink(str(link.get("name", "")), str(link.get("url", "")),
-                                   str(link.get("icon", ""))) for link in links if isinstance(link, dict)]
-    cfg.favicon = typed("html", "favicon", str, "")
-    cfg.html_logo = typed("html", "logo", str, "")
-    cfg.include_css = typed("html", "include_css", list, [])
-    cfg.include_js = typed("html", "include_js", list, [])
-    cfg.main_font = typed("pdf", "main_font", str, "")
-    cfg.sans_font = typed("pdf", "sans_font", str, "")
-    cfg.mono_font = typed("pdf", "mono_font", str, "")
-    cfg.latex_logo = typed("pdf", "logo", str, "")
-    cfg.bibfile = typed("pdf", "bibfile", str, "")
-    cfg.latex_template = typed("pdf", "template", str, "")
-    cfg.version_file = typed("library", "version_file", str, "")
-    cfg.library_root = typed("library", "root_dir", str, "")
-    cfg.write_library_to_source = typed("library", "write_to_source", bool, False)
-    cfg.colab_exclusions = typed("colab", "exclusions", list, ["*.html", "**/index.html"])
-    cfg.colab_libs_header = typed("colab", "libs_header", str, "")
-    cfg.colab_gpu_pattern = typed("colab", "gpu_pattern", str, "gpu")
-    svg = typed("colab", "replace_svg_url", list, [])
-    cfg.colab_replace_svg_url = (str(svg[0]), str(svg[1])) if len(svg) == 2 else None
-    cfg.origin_lang = typed("translation", "origin_lang", str, "")
-    cfg.origin_repo = typed("translation", "origin_repo", str, "")
-    cfg.repository = typed("repository", "github", str, "")
-    cfg.repository_branch = typed("repository", "branch", str, "main")
-    return cfg
+
+def _toml_library(lib: dict[str, Any], cfg: Config, file: str, where: str,
+                  diags: Diagnostics) -> LibraryRules:
+    for key in lib:
+        if key in _TOML_LIBRARY_KEYS:
+            _note_setting(cfg, f"{where}.library.{key}", file)
+        else:
+            diags.warning(cfg.pos(f"{where}.library.{key}"), f"unknown key `{key}` in "
+                          f"[{where}.library]; it is ignored", "config-key")
+    if "file" not in lib:
+        raise ConfigError(file, cfg.lines.get(f"{where}.library", 0),
+                          f"[{where}.library] needs `file`, the module to write (e.g. \"mylib/torch.py\")")
+    return LibraryRules(
+        lib_file=str(lib["file"]), lib_name=str(lib.get("name", "")),
+        simple_alias=_toml_lines(lib.get("simple_alias", "")),
+        fluent_alias=_toml_lines(lib.get("fluent_alias", "")),
+        args_alias=_toml_lines(lib.get("args_alias", "")),
+        alias=_toml_lines(lib.get("alias", "")),
+        reverse_alias=_toml_lines(lib.get("reverse_alias", "")),
+        lines={k: cfg.lines.get(f"{where}.library.{_TOML_LIBRARY_NAMES.get(k, k)}", 0)
+               for k in _LIBRARY_KEYS}, file=file)
 
 
 def _toml_pages(value: Any, cfg: Config, file: str, diags: Diagnostics) -> dict[str, dict[str, Any]]:

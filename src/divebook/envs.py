@@ -195,8 +195,8 @@ def _tab_config(config: Config, tab: str) -> TabConfig:
 
 
 def _requirements_pos(config: Config, tab: str) -> Pos:
-    line = config.lines.get(f"tabs.{tab}.requirements") or config.lines.get(f"tabs.{tab}", 0)
-    return Pos(config.source or ".", line)
+    key = f"tabs.{tab}.requirements" if f"tabs.{tab}.requirements" in config.lines else f"tabs.{tab}"
+    return config.pos(key)
 
 
 def env_status(config: Config, tab: str) -> str:

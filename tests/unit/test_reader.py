@@ -134,18 +134,18 @@ def test_begin_tab_blocks_own_paragraphs_and_lists():
     assert not diags.items
 
 
-def test_unclosed_begin_tab_is_an_error_and_content_kept():
+def test_unclosed_begin_tab_is_a_warning_and_content_kept():
     page, diags = read("""
         :begin_tab:`mxnet`
         Text.
     """)
-    assert [(d.severity, d.line, d.code) for d in diags.items] == [("error", 1, "tab-mark")]
+    assert [(d.severity, d.line, d.code) for d in diags.items] == [("warning", 1, "tab-mark")]
     assert isinstance(page.blocks[0], TabContent)
 
 
 def test_end_tab_without_begin():
     _, diags = read("Text.\n\n:end_tab:\n")
-    assert [(d.severity, d.line) for d in diags.items] == [("error", 3)]
+    assert [(d.severity, d.line) for d in diags.items] == [("warning", 3)]
 
 
 # ---------------------------------------------------------------- labels, figures, tables, math
@@ -224,14 +224,14 @@ def test_table_caption_and_label_before_or_after():
     assert not diags.items
 
 
-def test_label_after_a_paragraph_is_an_error():
+def test_label_after_a_paragraph_is_a_warning():
     _, diags = read("Some text.\n\n:label:`lost`\n")
-    assert [(d.severity, d.line, d.code) for d in diags.items] == [("error", 3, "label")]
+    assert [(d.severity, d.line, d.code) for d in diags.items] == [("warning", 3, "label")]
 
 
-def test_label_in_running_text_is_an_error():
+def test_label_in_running_text_is_a_warning():
     _, diags = read("Text :label:`x` more text.\n")
-    assert [(d.severity, d.code) for d in diags.items] == [("error", "label")]
+    assert [(d.severity, d.code) for d in diags.items] == [("warning", "label")]
 
 
 # ---------------------------------------------------------------- inline roles

@@ -291,5 +291,5 @@ def _fail_without_running(ctx, run: _Run, outcome: str, message: str, report: bo
 
 def _kernel_pos(config, tab: str) -> Pos:  # type: ignore[no-untyped-def]
     """Where the configuration names the tab's kernel."""
-    key = f"tabs.{tab}.kernel" if config.source.endswith(".toml") else "build.kernels"
+    key = f"tabs.{tab}.kernel" if f"tabs.{tab}.kernel" in config.lines else "build.kernels"
     return config.pos(key)

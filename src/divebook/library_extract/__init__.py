@@ -164,7 +164,7 @@ def build_libraries(book: Book, config: Config, diags: Diagnostics) -> list[TabL
             continue
         problem = bad_lib_file(tab.library.lib_file)
         if problem:
-            diags.error(Pos(config.source or ".", tab.library.lines.get("lib_file", 0)),
+            diags.error(Pos(tab.library.file or config.source or ".", tab.library.lines.get("lib_file", 0)),
                         f"[library-{tab.name}] {problem}", "library-config")
             continue
         libraries.append(build_tab_library(book, config, tab.name, tab.library, diags))

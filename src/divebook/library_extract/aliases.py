@@ -139,9 +139,10 @@ def alias_lines(rules: LibraryRules) -> tuple[list[str], list[AliasProblem]]:
 def alias_pos(config: Config, rules: LibraryRules, key: str, offset: int) -> Pos:
     """Where a rule sits in the configuration: its key's line, plus its line within the value."""
     line = rules.lines.get(key, 0)
-    if line and config.source.endswith(".ini"):
+    file = rules.file or config.source
+    if line and file.endswith(".ini"):
         line += offset
-    return Pos(config.source or ".", line)
+    return Pos(file or ".", line)
 
 
 def _eager_names(node: ast.AST) -> set[str]:

@@ -157,13 +157,13 @@ def _follow_toc(book: Book, source: str, seen: set[str], diags: Diagnostics,
             if not path.endswith(".md"):
                 path += ".md"
             if path not in book.pages:
-                diags.error(Pos(source, entry.line), f"toc entry `{entry.text}` names no page: "
-                            f"`{path}` does not exist (or is excluded); fix the name or create the file",
-                            "toc")
+                diags.warning(Pos(source, entry.line), f"toc entry `{entry.text}` names no page: "
+                              f"`{path}` does not exist (or is excluded); fix the name or create the file",
+                              "toc")
                 continue
             if path in seen:
-                diags.error(Pos(source, entry.line), f"`{path}` is listed in more than one toc; "
-                            "a page can have only one place in the book", "toc")
+                diags.warning(Pos(source, entry.line), f"`{path}` is listed in more than one toc; "
+                              "a page can have only one place in the book", "toc")
                 continue
             seen.add(path)
             entry.page = path

@@ -190,9 +190,9 @@ def _fence(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list
         return read_rst(code.rstrip("\n"), Pos(ctx.file, line + 2), ctx.book_root, ctx.page_dir, ctx.diags)
     end_line = node.map[1] if node.map else line + 1  # 0-based exclusive = 1-based closing line
     if not _closed(node, line, end_line, ctx):
-        ctx.diags.error(pos, f"code fence {node.markup!r} opened here is never closed; add a line "
-                        f"with {node.markup} after the code (everything after it was read as code)",
-                        "unclosed-fence")
+        ctx.diags.warning(pos, f"code fence {node.markup!r} opened here is never closed; add a line "
+                          f"with {node.markup} after the code (everything after it was read as code)",
+                          "unclosed-fence")
     if not info.executable:
         return [CodeCell(code.rstrip("\n"), pos, language=info.language, attrs=info.attrs,
                          source_line=line + 2, end_line=end_line)]

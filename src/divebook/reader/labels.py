@@ -180,9 +180,9 @@ def attach_labels(blocks: list[Block], diags: Diagnostics) -> list[Block]:
             target = out[-1] if out else None
             if not attacher.apply(target, attrs, block.pos):
                 names = ", ".join(f"`:{a.name}:`" for a in attrs)
-                diags.error(block.pos, f"{names} must come right after a heading, an equation, an "
-                            "image or a table; here it follows "
-                            f"{_describe(target)}. Move it under the block it names", "label")
+                diags.warning(block.pos, f"{names} must come right after a heading, an equation, an "
+                              "image or a table; here it follows "
+                              f"{_describe(target)}. Move it under the block it names", "label")
             continue
         if len(rest) == 1 and isinstance(rest[0], Image):
             image = rest[0]
@@ -205,9 +205,9 @@ def attach_labels(blocks: list[Block], diags: Diagnostics) -> list[Block]:
             continue
         if attrs:
             names = ", ".join(f"`:{a.name}:`" for a in attrs)
-            diags.error(attrs[0].pos, f"{names} must come right after a heading, an equation, an image "
-                        "or a table, not after running text; put a blank line before it or move it",
-                        "label")
+            diags.warning(attrs[0].pos, f"{names} must come right after a heading, an equation, an image "
+                          "or a table, not after running text; put a blank line before it or move it",
+                          "label")
         out.append(Paragraph(rest, block.pos) if attrs else block)
     if caption is not None:
         diags.warning(caption[1], "a table caption (`: Caption`) must come right before its table; "
@@ -252,5 +252,5 @@ def leftover_roles(blocks: list[Block], diags: Diagnostics) -> None:
 
     for node in page_inlines(blocks):
         if isinstance(node, Role) and node.name in ATTRIBUTE_ROLES | {"bibliography"}:
-            diags.error(node.pos, f"`:{node.name}:` inside running text has no effect; put it on its "
-                        "own line after the heading, equation, image or table it names", "label")
+            diags.warning(node.pos, f"`:{node.name}:` inside running text has no effect; put it on its "
+                          "own line after the heading, equation, image or table it names", "label")

@@ -25,7 +25,7 @@ def read_page(book_root: Path, source: str, data: bytes, tab_names: list[str],
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        diags.error(Pos(source, line), "the file is not valid UTF-8; save it as UTF-8", "encoding")
+        diags.warning(Pos(source, line), "the file is not valid UTF-8; save it as UTF-8", "encoding")
         text = data.decode("utf-8", errors="replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = strip_slide_marks(text)
@@ -51,10 +51,10 @@ def _front_matter(tokens: list[Token], source: str, diags: Diagnostics) -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1
-        diags.error(Pos(source, line), f"front matter is not valid YAML: "
-                    f"{getattr(exc, 'problem', None) or exc}", "front-matter")
+        diags.warning(Pos(source, line), f"front matter is not valid YAML: "
+                      f"{getattr(exc, 'problem', None) or exc}", "front-matter")
         return {}
     if not isinstance(value, dict):
-        diags.error(Pos(source, 1), "front matter must be a mapping of `key: value` lines", "front-matter")
+        diags.warning(Pos(source, 1), "front matter must be a mapping of `key: value` lines", "front-matter")
         return {}
     return value

@@ -71,15 +71,15 @@ def group_tab_blocks(blocks: list[Block], tab_names: list[str], diags: Diagnosti
             end_role = _pop_nested_end(block)
             if end_role is not None:
                 if open_tab is None:
-                    diags.error(end_role.pos, "`:end_tab:` without a `:begin_tab:` before it; remove it "
-                                "or add the opening mark", "tab-mark")
+                    diags.warning(end_role.pos, "`:end_tab:` without a `:begin_tab:` before it; remove it "
+                                  "or add the opening mark", "tab-mark")
                 close()
             continue
         begin, content, end = _split_marks(block)
         for node in content:
             if isinstance(node, Role) and node.name in ("begin_tab", "end_tab"):
-                diags.error(node.pos, f"`:{node.name}:` must start or end a paragraph; put it on a "
-                            "line of its own with a blank line around the tab's text", "tab-mark")
+                diags.warning(node.pos, f"`:{node.name}:` must start or end a paragraph; put it on a "
+                              "line of its own with a blank line around the tab's text", "tab-mark")
         if begin is not None:
             close()
             tabs = [t.strip() for t in begin.content.split(",") if t.strip()]
@@ -95,12 +95,12 @@ def group_tab_blocks(blocks: list[Block], tab_names: list[str], diags: Diagnosti
             target.append(Paragraph(content, block.pos))
         if end is not None:
             if open_tab is None:
-                diags.error(end.pos, "`:end_tab:` without a `:begin_tab:` before it; remove it or add "
-                            "the opening mark", "tab-mark")
+                diags.warning(end.pos, "`:end_tab:` without a `:begin_tab:` before it; remove it or add "
+                              "the opening mark", "tab-mark")
             close()
     if open_tab is not None:
-        diags.error(open_tab.pos, f"`:begin_tab:`{','.join(open_tab.tabs)}`` is never closed; add "
-                    "`:end_tab:` after the tab's text", "tab-mark")
+        diags.warning(open_tab.pos, f"`:begin_tab:`{','.join(open_tab.tabs)}`` is never closed; add "
+                      "`:end_tab:` after the tab's text", "tab-mark")
         close()
     return out
 

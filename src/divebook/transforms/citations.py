@@ -109,8 +109,8 @@ def _parse(text: str, file: str, diags: Diagnostics) -> BibliographyData | None:
         return parse_string(text, "bibtex")
     except (PybtexError, Exception) as exc:  # pybtex raises several kinds for bad syntax
         m = re.search(r"line (\d+)", str(exc))
-        diags.error(Pos(file, int(m.group(1)) if m else 0),
-                    f"the bibliography cannot be read: {exc}", "bib-syntax")
+        diags.warning(Pos(file, int(m.group(1)) if m else 0),
+                      f"the bibliography cannot be read: {exc}", "bib-syntax")
         return None
 
 
@@ -196,8 +196,8 @@ def resolve_citations(book: Book, config: Config, store: Store | None, diags: Di
     for file, pos in _bib_files(bib_blocks, config):
         path = config.root / file
         if not path.is_file():
-            diags.error(pos, f"bibliography file `{file}` does not exist; fix the path (it is "
-                        "relative to this page) or add the file", "bib-missing")
+            diags.warning(pos, f"bibliography file `{file}` does not exist; fix the path (it is "
+                          "relative to this page) or add the file", "bib-missing")
             continue
         raw = path.read_bytes()
         key = digest("bib", code_digest(), raw)
@@ -237,8 +237,8 @@ def resolve_citations(book: Book, config: Config, store: Store | None, diags: Di
                 close = difflib.get_close_matches(key, list(entries), n=1)
                 hint = f" Did you mean `{close[0]}`?" if close else ""
                 if entries or book.bibliography_page or config.bibfile:
-                    diags.error(cite.pos, f"citation key `{key}` is not in the bibliography.{hint}",
-                                "missing-citation")
+                    diags.warning(cite.pos, f"citation key `{key}` is not in the bibliography.{hint}",
+                                  "missing-citation")
                 cite.entries.append(CiteEntry(key, key, "", found=False))
                 continue
             cited[key] = None

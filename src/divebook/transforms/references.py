@@ -45,8 +45,8 @@ def collect_targets(book: Book, diags: Diagnostics) -> None:
         for target in page_targets(page):
             first = book.targets.get(target.label)
             if first is not None:
-                diags.error(target.pos, f"label `{target.label}` is already used at {first.pos}; "
-                            "labels must be unique in the book — rename one", "duplicate-label")
+                diags.warning(target.pos, f"label `{target.label}` is already used at {first.pos}; "
+                              "labels must be unique in the book — rename one", "duplicate-label")
                 continue
             book.targets[target.label] = target
 
@@ -73,8 +73,8 @@ def _resolve_ref(ref: Ref, book: Book, diags: Diagnostics) -> None:
     if target is None:
         close = difflib.get_close_matches(ref.target, list(book.targets), n=1)
         hint = f" Did you mean `{close[0]}`?" if close else ""
-        diags.error(ref.pos, f"`:{ref.kind}:` refers to label `{ref.target}`, which no heading, "
-                    f"figure, table or equation defines.{hint}", "unresolved-ref")
+        diags.warning(ref.pos, f"`:{ref.kind}:` refers to label `{ref.target}`, which no heading, "
+                      f"figure, table or equation defines.{hint}", "unresolved-ref")
         ref.resolved = False
         return
     if ref.kind == "eqref" and target.kind != "equation":

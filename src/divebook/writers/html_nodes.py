@@ -227,8 +227,8 @@ class PageRenderer:
             return f'<img src="{esc(src)}" alt="{alt}"{extra}>'
         path = posixpath.normpath(posixpath.join(posixpath.dirname(self.source), parts.path))
         if path.startswith("../"):
-            self.diags.error(pos, f"image `{src}` is outside the book folder; keep images inside "
-                             "the book (e.g. in img/)", "image-outside")
+            self.diags.warning(pos, f"image `{src}` is outside the book folder; keep images inside "
+                               "the book (e.g. in img/)", "image-outside")
         elif path not in self.site.existing_files:
             self.diags.warning(pos, f"image `{src}` does not exist (looked for `{path}`); fix the "
                              "path, which is relative to this page", "missing-image")
@@ -373,8 +373,8 @@ class PageRenderer:
             try:
                 cached = to_mathml(latex, display)
             except MathError as exc:
-                self.diags.error(pos, f"math cannot be rendered ({exc}): ${latex[:80]}$ — check "
-                                 "the LaTeX", "math")
+                self.diags.warning(pos, f"math cannot be rendered ({exc}): ${latex[:80]}$ — check "
+                                   "the LaTeX", "math")
                 return f'<code class="math-error" title="{esc(str(exc))}">{esc(latex)}</code>'
             self.math_cache[key] = cached
         return cached

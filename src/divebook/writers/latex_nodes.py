@@ -281,8 +281,8 @@ class LatexRenderer:
 
     def _math_problem(self, latex: str, problem: str, pos: Pos) -> None:
         # The same words as the website's report, so one mistake is listed once.
-        self.diags.error(pos, f"math cannot be rendered ({problem}): ${latex[:80]}$ — check "
-                         "the LaTeX", "math")
+        self.diags.warning(pos, f"math cannot be rendered ({problem}): ${latex[:80]}$ — check "
+                           "the LaTeX", "math")
 
     def figure(self, f: Figure) -> str:
         graphics = self.image(f.src, f.pos, f.width, f.height)

@@ -94,6 +94,6 @@ def _write_to_source(config: Config, libraries: list[TabLibrary], ctx: "BuildCon
         try:
             write_if_changed(path, text.encode("utf-8"))
         except OSError as exc:
-            ctx.diags.error(Pos(config.source or ".", config.lines.get("library.write_to_source", 0)),
+            ctx.diags.error(config.pos("library.write_to_source"),
                             f"cannot write the library into the book at {rel}: {exc.strerror}",
                             "library-write")
