@@ -284,10 +284,24 @@ def write_report(ctx: BuildContext, book: Book, name: str = "report.json") -> di
     return data
 
 
+def setting_origins(config: Config) -> dict[str, str]:
+    """Each setting the configuration files make -> "file:line", plus what an overlay replaced."""
+    origins = {}
+    for name, pos in sorted(config.settings.items()):
+        where = f"{pos.file}:{pos.line}" if pos.line else pos.file
+        replaced = config.overridden.get(name)
+        if replaced is not None:
+            where += f" (overrides {replaced.file}:{replaced.line})" if replaced.line else \
+                f" (overrides {replaced.file})"
+        origins[name] = where
+    return origins
+
+
 def check(options: BuildOptions) -> tuple[int, BuildContext]:
     """Read and resolve the book and render it in memory: every problem, nothing written."""
     ctx = prepare(options)
     ctx.out.mkdir(parents=True, exist_ok=True)
+    ctx.extra["settings"] = setting_origins(ctx.config)
     book = read_stage(ctx)
     transform_stage(ctx)
     from .checks import run_checks

@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from . import __version__
 from .build import TARGETS, BuildContext, BuildOptions, UsageError, build, check, exit_status, is_strict
+from .config import Config
 from .diagnostics import ConfigError, Diagnostic
 
 EXIT_OK, EXIT_BOOK_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -90,6 +91,21 @@ def print_diagnostics(console: Console, items: list[Diagnostic], strict: bool = 
                       highlight=False, markup=True, soft_wrap=True)
 
 
+def print_settings(console: Console, config: Config, origins: dict[str, str]) -> None:
+    """Which file each setting comes from: one line for one file, every setting for an overlay."""
+    files = list(dict.fromkeys([config.source, *config.files.values()]))
+    if not config.source:
+        console.print("settings: none (no config.ini or divebook.toml; the defaults)", highlight=False)
+    elif len(files) == 1:
+        console.print(f"settings: all from {config.source}", highlight=False)
+    else:
+        console.print(f"settings: {files[0]}, added to and overridden by {', '.join(files[1:])}:",
+                      highlight=False)
+        width = max(map(len, origins), default=0)
+        for name, where in origins.items():
+            console.print(f"  {escape(name.ljust(width))}  {escape(where)}", highlight=False)
+
+
 def _summary(console: Console, ctx: BuildContext, verb: str, seconds: float) -> None:
     strict = is_strict(ctx)
     items = ctx.diags.sorted()
@@ -155,6 +171,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
                                strict=args.strict, evaluate=False)
         start = time.perf_counter()
         status, ctx = check(options)
+        print_settings(err, ctx.config, ctx.extra["settings"])  # type: ignore[arg-type]
         if args.translation and "translation" in ctx.extra:
             from .translation_report import print_translation_status
 
