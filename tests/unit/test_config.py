@@ -156,3 +156,92 @@ def test_wrong_type_in_toml(tmp_path):
 def test_a_folder_that_is_not_a_book(tmp_path):
     with pytest.raises(ConfigError):
         load_config(tmp_path, Diagnostics())
+
+
+# ---------------------------------------------------------------- divebook.toml over config.ini
+
+OVERLAY = """
+[build]
+timeout = 600
+
+[tabs.mxnet]
+requirements = ["mxnet==1.9.1", "numpy<1.24"]
+"""
+
+
+def test_divebook_toml_adds_to_and_overrides_config_ini(tmp_path):
+    (tmp_path / "divebook.toml").write_text(OVERLAY)
+    cfg, diags = _load(tmp_path, "config.ini", INI)
+    assert not diags.items
+    assert cfg.timeout == 600  # overridden (config.ini says 60)
+    assert cfg.tab("mxnet").requirements == ["mxnet==1.9.1", "numpy<1.24"]  # added
+    # everything else is config.ini's, tabs included
+    assert (cfg.name, cfg.index, cfg.eval_notebook) == ("mybook", "start", False)
+    assert cfg.tab_names == ["pytorch", "mxnet"] and cfg.tab("mxnet").kernel == "mxnet-1.9"
+    assert cfg.tab("pytorch").library.lib_file == "mylib/torch.py"
+    assert cfg.tab("pytorch").library.file == "config.ini"
+    # each setting knows its file, for `check` and for messages
+    assert cfg.settings["build.timeout"].file == "divebook.toml"
+    assert cfg.overridden["build.timeout"].file == "config.ini"
+    assert cfg.settings["tabs.mxnet.requirements"].file == "divebook.toml"
+    assert cfg.settings["project.title"].file == "config.ini"
+    assert cfg.pos("build.timeout") == cfg.settings["build.timeout"]
+    assert cfg.pos("tabs.mxnet.requirements").line == 6
+    assert cfg.pos("build.tabs").file == "config.ini"
+
+
+def test_overlay_mistakes_name_the_toml(tmp_path):
+    (tmp_path / "divebook.toml").write_text('[tabs.jax]\nkernel = "x"\n\n[build]\ntimout = 5\n')
+    _, diags = _load(tmp_path, "config.ini", INI)
+    assert [(d.file, d.line, d.code) for d in diags.items] == [
+        ("divebook.toml", 5, "config-key"), ("divebook.toml", 1, "config-value")]
+
+
+def test_check_says_which_file_each_setting_came_from(tmp_path, capsys):
+    from divebook.cli import main
+
+    (tmp_path / "config.ini").write_text("[project]\ntitle = Two files\n\n[build]\ntabs = mxnet\n"
+                                         "timeout = 60\n")
+    (tmp_path / "divebook.toml").write_text(OVERLAY)
+    (tmp_path / "index.md").write_text("# Two files\n")
+    assert main(["check", "-C", str(tmp_path), "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "settings: config.ini, added to and overridden by divebook.toml:" in err
+    lines = {line.split()[0]: line.split(None, 1)[1] for line in err.splitlines() if line.startswith("  ")}
+    assert lines["project.title"] == "config.ini:2"
+    assert lines["build.tabs"] == "config.ini:5"
+    assert lines["build.timeout"] == "divebook.toml:3 (overrides config.ini:6)"
+    assert lines["tabs.mxnet.requirements"] == "divebook.toml:6"
+    import json
+    data = json.loads((tmp_path / "out" / "check.json").read_text())
+    assert data["settings"]["build.timeout"] == "divebook.toml:3 (overrides config.ini:6)"
+    (tmp_path / "divebook.toml").unlink()
+    assert main(["check", "-C", str(tmp_path), "--out", str(tmp_path / "out")]) == 0
+    assert "settings: all from config.ini" in capsys.readouterr().err
+
+
+def test_a_tab_setting_in_config_ini_warns_and_says_where_it_goes(tmp_path):
+    _, diags = _load(tmp_path, "config.ini", "[project]\ntitle = X\n\n[build]\ntabs = mxnet\n"
+                                             "requirements = mxnet==1.9.1\n")
+    [d] = diags.items
+    assert (d.severity, d.file, d.line, d.code) == ("warning", "config.ini", 6, "config-key")
+    assert "`requirements` in [build]" in d.message and "[tabs.NAME] requirements" in d.message
+    assert "divebook.toml beside config.ini" in d.message
+
+
+def test_strict_setting(tmp_path):
+    cfg, diags = _load(tmp_path, "config.ini", "[build]\nstrict = yes\n")
+    assert cfg.strict is True and not diags.items
+
+
+def test_no_false_warnings_for_the_corpus_and_the_starter_book(corpus):
+    from pathlib import Path
+
+    import divebook
+
+    starter = Path(divebook.__file__).parent / "templates" / "init"
+    books = [corpus / name for name in ("d2l-en", "d2l-zh", "d2l-tvm")] + [starter]
+    for book in books:
+        diags = Diagnostics()
+        load_config(book, diags)
+        assert diags.items == [], book

@@ -104,3 +104,18 @@ def test_failure_messages_name_tab_cell_and_a_fix():
     assert "timed out" in failure_message(timeout, "a", "python3", 4, {}, None)
     net = JobResult("error", "", 1, ename="URLError", evalue="<urlopen error [Errno -3]>")
     assert "needs the network" in failure_message(net, "a", "python3", 1, {}, None)
+
+
+def test_a_missing_framework_gets_the_tab_its_own_environment_not_divebooks():
+    import sys
+
+    missing = JobResult("error", "", 0.1, ename="ModuleNotFoundError", evalue="No module named 'mxnet'")
+    # python3 is divebook's own Python: no `pip install` into it; the tab gets requirements
+    msg = failure_message(missing, "mxnet", "python3", 1, {}, sys.executable)
+    assert f"kernel `python3` ({sys.executable}), divebook's own Python" in msg
+    assert '`[tabs.mxnet] requirements = ["mxnet"]`' in msg and "divebook.toml" in msg
+    assert "pip install" not in msg and "divebook env --tab mxnet" in msg
+    # the tab already has its own environment: add the package to its requirements
+    msg = failure_message(missing, "mxnet", "divebook-mxnet", 1, {}, "/b/.divebook/envs/mxnet/bin/python")
+    assert "runs in its own environment (/b/.divebook/envs/mxnet/bin/python)" in msg
+    assert "[tabs.mxnet] requirements" in msg and "pip install" not in msg
