@@ -1,7 +1,7 @@
 """The ``divebook`` command: init, build, check, serve, env, clean.
 
-Exit status: 0 built, 1 the book has errors (all reported, the rest built),
-2 bad usage or configuration.
+Exit status: 0 built, 1 the book has errors, or warnings under --strict (all
+reported, the rest built), 2 bad usage or configuration.
 """
 
 from __future__ import annotations
