@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from ..tree import CodeCell, Page, walk_blocks
+from ..tree import CodeCell, Heading, Page, walk_blocks
 from ..transforms.tabs import code_lines_for_tab
 
 _FENCE_OPEN = re.compile(r"^(\s{0,3})(`{3,}|~{3,})(.*)$")
 _BEGIN_TAB = re.compile(r":begin_tab:`([^`]*)`")
 _END_TAB = re.compile(r":end_tab:")
+_ATX = re.compile(r"^( {0,3})#{1,6}(?=[ \t]|$)")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n(?:---|\.\.\.)\n", re.S)
 
 
@@ -89,6 +90,9 @@ def page_notebook(page: Page, tab: str, tab_names: list[str], kernel: str = "pyt
         return None
     mine = [c for c in executable_cells(page) if tab in c.tabs]
     by_line = {c.pos.line: c for c in mine}
+    # headings at their level in the page's outline, as the website shows them (a `##` title is `#`)
+    levels = {b.pos.line: b.level for b in walk_blocks(page.blocks)
+              if isinstance(b, Heading) and b.pos.file == page.source}
     text = page.text
     front = _FRONT_MATTER.match(text)
     lines = text.split("\n")
@@ -137,6 +141,8 @@ def page_notebook(page: Page, tab: str, tab_names: list[str], kernel: str = "pyt
             continue
         kept = state.feed(lines[i])
         if kept is not None:
+            if number in levels:
+                kept = _ATX.sub(lambda m: m.group(1) + "#" * min(levels[number], 6), kept, count=1)
             prose.append(kept)
         i += 1
     flush()
