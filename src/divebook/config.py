@@ -290,7 +290,7 @@ def _kernel_pairs(value: str, where: Pos, diags: Diagnostics) -> list[tuple[str,
 
 
 def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not a setting
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(text, source=path.name)
@@ -490,7 +490,7 @@ def _toml_key_lines(text: str) -> dict[str, int]:
 
 def _load_toml(root: Path, path: Path, diags: Diagnostics, base: Config | None = None) -> Config:
     """Read divebook.toml; with ``base`` (the book's config.ini) it adds to and overrides that."""
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not a setting
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -21,12 +21,15 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from ..tree import CodeCell, Page, walk_blocks
+from ..tree import CodeCell, Heading, Page, walk_blocks
 from ..transforms.tabs import code_lines_for_tab
 
 _FENCE_OPEN = re.compile(r"^(\s{0,3})(`{3,}|~{3,})(.*)$")
 _BEGIN_TAB = re.compile(r":begin_tab:`([^`]*)`")
 _END_TAB = re.compile(r":end_tab:")
+_ATX = re.compile(r"^( {0,3})#{1,6}(?=[ \t]|$)")
+#: a link or image address without ``<>``, e.g. ``![x](../img/a b.png "title")``
+_SPACED_LINK = re.compile(r"(\]\()\s*([^()\"'<>\n]*?[^()\"'<>\s])(\s+\"[^\"\n]*\")?\s*\)")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n(?:---|\.\.\.)\n", re.S)
 
 
@@ -89,6 +92,9 @@ def page_notebook(page: Page, tab: str, tab_names: list[str], kernel: str = "pyt
         return None
     mine = [c for c in executable_cells(page) if tab in c.tabs]
     by_line = {c.pos.line: c for c in mine}
+    # headings at their level in the page's outline, as the website shows them (a `##` title is `#`)
+    levels = {b.pos.line: b.level for b in walk_blocks(page.blocks)
+              if isinstance(b, Heading) and b.pos.file == page.source}
     text = page.text
     front = _FRONT_MATTER.match(text)
     lines = text.split("\n")
@@ -137,6 +143,10 @@ def page_notebook(page: Page, tab: str, tab_names: list[str], kernel: str = "pyt
             continue
         kept = state.feed(lines[i])
         if kept is not None:
+            if number in levels:
+                kept = _ATX.sub(lambda m: m.group(1) + "#" * min(levels[number], 6), kept, count=1)
+            if "](" in kept:
+                kept = _SPACED_LINK.sub(_angled, kept)
             prose.append(kept)
         i += 1
     flush()
@@ -145,6 +155,14 @@ def page_notebook(page: Page, tab: str, tab_names: list[str], kernel: str = "pyt
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     return TabNotebook(nb, tree_cells, line_maps)
+
+
+def _angled(m: re.Match[str]) -> str:
+    """``[x](a b.png)`` -> ``[x](<a b.png>)``: Jupyter reads CommonMark, where only ``<>`` holds spaces."""
+    address = m.group(2)
+    if " " not in address or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|//", address):
+        return m.group(0)
+    return f"{m.group(1)}<{address}>{m.group(3) or ''})"
 
 
 def _fence_end(lines: list[str], start: int, marker: str) -> int:

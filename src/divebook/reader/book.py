@@ -26,14 +26,22 @@ _SKIP_DIRS = {"_build", ".git", ".divebook", ".ipynb_checkpoints", "node_modules
 
 
 def find_markdown(config: Config) -> list[str]:
-    """All ``.md`` files of the book that are not excluded, book-relative, sorted."""
+    """The book's pages, book-relative and sorted: its ``.md`` files, as d2lbook chooses them.
+
+    A page matches ``[build] notebooks`` or ``non-notebooks`` and not ``exclusions``
+    (wildcards as in ``globs``: ``*`` stays in a folder, ``**`` crosses folders), so
+    d2l-en's ``*.md */*.md`` leaves out ``contrib/chapter_x/y.md``.  An empty
+    ``notebooks`` list means every file.  The root page is always a page.
+    """
+    root_source = config.index if config.index.endswith(".md") else config.index + ".md"
+    wanted = config.notebooks + config.non_notebooks if config.notebooks else ["**/*.md"]
     found = []
     for path in config.root.rglob("*.md"):
         rel = path.relative_to(config.root)
         if any(part in _SKIP_DIRS or part.startswith(".") for part in rel.parts[:-1]):
             continue
         rel_s = rel.as_posix()
-        if matches(rel_s, config.exclusions):
+        if rel_s != root_source and (not matches(rel_s, wanted) or matches(rel_s, config.exclusions)):
             continue
         found.append(rel_s)
     return sorted(found)
@@ -120,13 +128,13 @@ def read_book(config: Config, store: Store | None, jobs: int, diags: Diagnostics
     seen = {root_source}
     book.toc = _follow_toc(book, root_source, seen, diags, numbered=False)
     book.order = [root_source] + _flatten(book.toc)
-    eval_sources = {s for s in sources if matches(s, config.notebooks)}
     for source in sources:
         if source not in seen:
             book.orphans.append(source)
-            if source in eval_sources or not config.notebooks:
+            if not pages[source].front_matter.get("orphan"):  # Sphinx's `:orphan:`, as MyST writes it
                 diags.warning(Pos(source, 1), "this page is in no `toc`; it is built but not linked "
-                              "from the book (add it to a toc, or to [build] exclusions)", "orphan")
+                              "from the book (add it to a toc, to [build] exclusions, or put "
+                              "`orphan: true` in its front matter)", "orphan")
     return book
 
 
@@ -158,7 +166,8 @@ def _follow_toc(book: Book, source: str, seen: set[str], diags: Diagnostics,
                 path += ".md"
             if path not in book.pages:
                 diags.warning(Pos(source, entry.line), f"toc entry `{entry.text}` names no page: "
-                              f"`{path}` does not exist (or is excluded); fix the name or create the file",
+                              f"`{path}` does not exist or is not a page (see [build] notebooks, "
+                              "non-notebooks and exclusions); fix the name or create the file",
                               "toc")
                 continue
             if path in seen:

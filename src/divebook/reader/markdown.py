@@ -9,6 +9,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .links import spaced_destinations_plugin
 from .roles import roles_plugin
 
 
@@ -26,4 +27,5 @@ def parser() -> MarkdownIt:
     # d2l writes `$n$-dimensional` and `$10^{-6}$`: digits next to `$` are fine.
     md.use(dollarmath_plugin, allow_digits=True, allow_space=True, double_inline=True)
     md.use(roles_plugin)
+    md.use(spaced_destinations_plugin)  # `![](a b.png)`, as pandoc reads it
     return md

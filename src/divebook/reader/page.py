@@ -27,7 +27,9 @@ def read_page(book_root: Path, source: str, data: bytes, tab_names: list[str],
         line = data[:exc.start].count(b"\n") + 1
         diags.warning(Pos(source, line), "the file is not valid UTF-8; save it as UTF-8", "encoding")
         text = data.decode("utf-8", errors="replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A byte-order mark (Windows editors write one) is not text: left in, it would
+    # turn the first `# Title` into a paragraph.
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = strip_slide_marks(text)
     tokens = parser().parse(text)
     ctx = Context(source, book_root, tab_names, diags, lines=text.split("\n"))

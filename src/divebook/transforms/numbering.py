@@ -1,5 +1,12 @@
 """Numbers for pages, headings, figures, tables and equations, as d2l.ai shows them.
 
+* Heading levels are the page's outline, not the number of ``#``: the first
+  heading is the title (level 1) whatever its ``#``s, as Sphinx makes the
+  first section style the title, and every later heading sits one level
+  below the nearest heading before it with fewer ``#``s (the title at
+  least).  So a page written with ``##`` titles and ``###`` sections reads
+  like one written with ``#`` and ``##``, and a second ``#`` on a page is a
+  section of it, never a second page.  Writers see these levels only.
 * Pages in a ``:numbered:`` toc are chapters (3) and sections (3.1); pages
   in other tocs of the root page are front matter (before the numbered
   toc) or back matter (after it), and have no numbers.
@@ -32,11 +39,32 @@ def slugify(text: str) -> str:
     return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
 
 
+def rank_headings(blocks: list[Block]) -> None:
+    """Set each heading's ``level`` to its place in the page's outline (see the module's rules).
+
+    Running it again changes nothing, so a page may be numbered twice (preview).
+    """
+    open_: list[tuple[int, int]] = []  # (written level, outline level) of the open headings
+    for block in _walk(blocks):
+        if not isinstance(block, Heading):
+            continue
+        written = block.level
+        if not open_:  # the title
+            block.level = 1
+        else:
+            while len(open_) > 1 and open_[-1][0] >= written:
+                open_.pop()
+            block.level = open_[-1][1] + 1
+        open_.append((written, block.level))
+
+
 def number_book(book: Book) -> None:
     """Assign ``part``, ``depth`` and numbers to every page and numbered block."""
     root = book.pages.get(book.root)
     if root is None:
         return
+    for page in book.pages.values():
+        rank_headings(page.blocks)
     root.depth, root.part, root.number = 0, "front", None
     seen_numbered = False
     chapter = 0
@@ -112,6 +140,7 @@ _SHORT = {"figure": "fig", "table": "tab", "equation": "eq"}
 
 def number_page(page: Page) -> None:
     """Numbers and anchors inside one page whose own number is already set (live preview)."""
+    rank_headings(page.blocks)
     _number_blocks(page, _FigureCounters())
 
 

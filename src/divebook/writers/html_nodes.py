@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
+from ..bookpaths import book_path, readable, url_of
 from ..diagnostics import Diagnostics
 from ..i18n import reference_text
 from ..codemarks import strip_hide_marks
@@ -225,16 +226,16 @@ class PageRenderer:
                     f'data-alt="{alt}" title="{host}">{label}</a>')
         if parts.scheme == "data":
             return f'<img src="{esc(src)}" alt="{alt}"{extra}>'
-        path = posixpath.normpath(posixpath.join(posixpath.dirname(self.source), parts.path))
+        path = book_path(self.source, src)  # the file on disk: decoded (符号.png, a b.png)
         if path.startswith("../"):
-            self.diags.warning(pos, f"image `{src}` is outside the book folder; keep images inside "
-                               "the book (e.g. in img/)", "image-outside")
+            self.diags.warning(pos, f"image `{readable(src)}` is outside the book folder; keep images "
+                               "inside the book (e.g. in img/)", "image-outside")
         elif path not in self.site.existing_files:
-            self.diags.warning(pos, f"image `{src}` does not exist (looked for `{path}`); fix the "
+            self.diags.warning(pos, f"image `{readable(src)}` does not exist (looked for `{path}`); fix the "
                              "path, which is relative to this page", "missing-image")
         else:
             self.images.add(path)
-        url = relative_url(self.output, path)
+        url = url_of(relative_url(self.output, path))  # the link: encoded again
         return f'<img src="{esc(url)}" alt="{alt}" loading="lazy"{extra}>'
 
     def table(self, t: Table) -> str:

@@ -25,10 +25,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 
+from ..bookpaths import book_path, is_local
 from ..cache import Store, digest, write_if_changed
 from ..config import Config
 from ..diagnostics import Diagnostics
@@ -119,10 +119,9 @@ def _image_paths(source: str, blocks: list[Block], tab: str) -> set[str]:
         for inlines in block_inlines(block):
             srcs += [n.src for n in walk_inlines(inlines) if isinstance(n, Image)]
         for src in srcs:
-            parts = urlsplit(src)
-            if parts.scheme or src.startswith("//"):
+            if not is_local(src):
                 continue
-            path = posixpath.normpath(posixpath.join(posixpath.dirname(source), parts.path))
+            path = book_path(source, src)
             if not path.startswith(".."):
                 paths.add(path)
     return paths

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
+from ..bookpaths import book_path, readable
 from ..diagnostics import Diagnostics
 from ..i18n import reference_text
 from ..codemarks import strip_hide_marks
@@ -306,13 +307,13 @@ class LatexRenderer:
             prepared = self.site.images.for_data(raw)
             label = "data URI"
         else:
-            path = posixpath.normpath(posixpath.join(posixpath.dirname(self.source), parts.path))
-            label = src
+            path = book_path(self.source, src)  # the file on disk: decoded (符号.png, a b.png)
+            label = readable(src)
             if path.startswith("../") or path == "..":
-                self.diags.warning(pos, f"image `{src}` is outside the book folder and is left out "
+                self.diags.warning(pos, f"image `{label}` is outside the book folder and is left out "
                                    "of the PDF; keep images inside the book (e.g. in img/)",
                                    "image-outside")
-                return f"\\dbmissingimage{{{escape_code(src)}}}"
+                return f"\\dbmissingimage{{{escape_code(label)}}}"
             prepared = self.site.images.for_file(path)
             if prepared.file is not None:
                 self.images.add(path)

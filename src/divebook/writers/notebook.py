@@ -23,12 +23,14 @@ from pathlib import Path
 
 import nbformat
 
+from ..bookpaths import book_path, is_local
 from ..cache import write_if_changed
 from ..execute.attach import outputs_to_notebook
 from ..execute.notebook import page_notebook
 from ..library import apply_reverse_alias, library_root
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+#: ``![alt](address "title")``; the address may hold spaces (``a b.png``) or be in ``<>``
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(<[^>\n]*>|[^)\n]*?)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"']", re.I)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -108,11 +110,15 @@ def _referenced_files(text: str, source: str, book_root: Path) -> set[str]:
         if cell.cell_type != "markdown":
             continue
         for src in _MD_IMAGE.findall(cell.source) + _HTML_IMAGE.findall(cell.source):
-            if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
+            src = src.strip().removeprefix("<").removesuffix(">")
+            if not is_local(src):
                 continue
-            path = posixpath.normpath(posixpath.join(base, src.split("#")[0].split("?")[0]))
-            if not path.startswith("../") and (book_root / path).is_file():
-                found.add(path)
+            # as written (符号.png, a b.png), else decoded (a%20b.png names `a b.png`)
+            for path in dict.fromkeys((posixpath.normpath(posixpath.join(base, src)),
+                                       book_path(source, src))):
+                if not path.startswith("../") and (book_root / path).is_file():
+                    found.add(path)
+                    break
     return found
 
 
