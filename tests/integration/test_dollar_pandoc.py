@@ -33,9 +33,9 @@ def _norm(tex: str) -> str:
     return _SPACE.sub(" ", tex).strip(" ")
 
 
-def _paragraph(text: str) -> str:
-    """One paragraph: no blank line inside, starting with a letter (so no `$$` block), ending
-    with ``a`` and then enough ``}`` to close every brace.
+def _paragraph(text: str, lead: str) -> str:
+    """One paragraph: no blank line inside, starting with ``lead`` (a letter, or ``$$`` that
+    may open an equation block), ending with ``a`` and then enough ``}`` to close every brace.
 
     Pandoc's math parser reads past a paragraph's end in two places, where
     divebook (like CommonMark) finds the blocks first: a ``\\`` at the end of
@@ -44,7 +44,7 @@ def _paragraph(text: str) -> str:
     the paragraph.
     """
     lines = [line for line in text.split("\n") if line.strip()]
-    body = "\n".join(["a" + lines[0]] + lines[1:]) if lines else ""
+    body = "\n".join([lead + lines[0]] + lines[1:]) if lines else lead
     return body + "a" + "}" * (body.count("{") + 1)
 
 
@@ -73,22 +73,25 @@ def _pandoc_math(doc: str, pandoc: str) -> list[list[tuple[str, bool]]]:
 
 def _reader_math(doc: str) -> list[list[tuple[str, bool]]]:
     paragraphs = []
-    tokens = parser().parse(doc)
-    for token in tokens:
-        if token.type == "inline":
+    for token in parser().parse(doc):
+        if token.type == "math_block":
+            paragraphs.append([(_norm(token.content), True)])
+        elif token.type == "inline":
             paragraphs.append([(_norm(c.content), c.type == "math_inline_double") for c in token.children or []
                                if c.type in ("math_inline", "math_inline_double")])
     return paragraphs
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=24).map("".join), min_size=1, max_size=40))
-@example(["costs $5 and $10", "5 $ and 10 $", "$ $x$", "$x$5 y$", "$$$x$$$", "$a\n$", "$\\text{a $b$ c}$"])
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_PIECES), max_size=24).map("".join),
+                          st.sampled_from(["a", "$$"])), min_size=1, max_size=40))
+@example([(t, "a") for t in ["costs $5 and $10", "5 $ and 10 $", "$ $x$", "$x$5 y$", "$$$x$$$", "$a\n$",
+                             "$\\text{a $b$ c}$"]] + [("x\n$$", "$$"), ("a$$b$$", "$$"), ("x$$ $$y$$", "$$"), ("x\n$$\ny", "$$")])
 def test_reader_finds_the_math_pandoc_finds(texts):
     pandoc = require_tool("pandoc")
-    paragraphs = [_paragraph(t) for t in texts]
+    paragraphs = [_paragraph(t, lead) for t, lead in texts]
     doc = "\n\n".join(paragraphs) + "\n"
     theirs, mine = _pandoc_math(doc, pandoc), _reader_math(doc)
-    assert len(theirs) == len(mine) == len(paragraphs)
-    for text, want, got in zip(paragraphs, theirs, mine):
-        assert got == want, text
+    # an equation block ends at its closing `$$`, where pandoc's paragraph goes on: the
+    # same math, but not always the same paragraphs
+    assert sum(mine, []) == sum(theirs, []), doc

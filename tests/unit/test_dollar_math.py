@@ -82,6 +82,12 @@ CASES = [
     ("$\u00a0a$", []),  # a no-break space is a space after the opening `$` ...
     ("$a\u00a0$", [("a\u00a0", False)]),  # ... but a plain character inside
     ("[a $b](u) c$ d", [("b](u) c", False)]),  # math is read first: no link
+    # `$$` at the start of a paragraph
+    ("$$\n- a\n* b\n$$", [("\n- a\n* b\n", True)]),  # no list inside an equation
+    ("$$a$$b$$", [("a", True)]),  # the first `$$` closes
+    ("$$x$$ (eq1)", [("x", True)]),  # no equation labels in this syntax
+    ("$$x$$ $$y$$", [("x", True), ("y", True)]),
+    ("$$\na\n\nb\n$$", []),  # a blank line ends the paragraph, and the math
 ]
 
 
@@ -117,6 +123,25 @@ def test_display_math_in_a_paragraph_and_on_its_own():
     assert isinstance(para, Paragraph)
     assert [(n.latex, n.display) for n in para.children if isinstance(n, Math)] == [("a = b", True)]
     assert isinstance(block, MathBlock) and block.latex == "c = d"
+
+
+def test_equation_in_a_quote_keeps_its_lines():
+    assert reader_spans("> $$\n> - x\n> $$\n") == [("\n- x\n", True)]
+
+
+def test_unclosed_display_math_is_text_with_a_warning():
+    page, diags = read("""
+        # T
+
+        $$
+        a = b
+
+        c = d
+        $$
+    """)
+    assert [(d.line, d.code) for d in diags.items] == [(3, "math")]
+    assert "remove blank lines inside the equation" in diags.items[0].message
+    assert [plain_text(b.children) for b in page.blocks[1:]] == ["$$ a = b", "c = d $$"]
 
 
 def test_math_across_a_line_break_keeps_the_line_count():

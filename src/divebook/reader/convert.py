@@ -145,7 +145,13 @@ def _heading(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> li
 
 
 def _paragraph(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
-    return [Paragraph(convert_inlines(tokens[i + 1], ctx, line), ctx.pos(line))]
+    children = convert_inlines(tokens[i + 1], ctx, line)
+    if children and children[0].__class__ is Text and children[0].text.startswith("$$"):  # type: ignore[union-attr]
+        ctx.diags.warning(ctx.pos(line), "`$$` opens no equation here: no `$$` closes it in this "
+                          "paragraph, so it is shown as text. A blank line ends the paragraph and the "
+                          "equation with it (as in pandoc and LaTeX): remove blank lines inside the "
+                          "equation, or write `\\$\\$` for dollar signs", "math")
+    return [Paragraph(children, ctx.pos(line))]
 
 
 def _list(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:

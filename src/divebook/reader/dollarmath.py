@@ -17,8 +17,15 @@ when pandoc's ``tex_math_dollars`` extension says so:
 A ``$`` that opens nothing is plain text, and the next ``$`` is tried on its
 own (``$ $x$`` is ``$`` and then math).  ``\\$`` and ``$`` inside code spans
 never reach this rule: markdown-it's escape and backtick rules consume them
-first, as pandoc's parsers do.  ``$$`` lines that stand as a block of their
-own are read by mdit-py-plugins' block rule, which this module keeps.
+first, as pandoc's parsers do.
+
+``$$`` at the start of a paragraph is read as a block (mdit-py-plugins'
+rule), so that a line of the equation that starts with ``-`` or ``*`` is not
+taken for a list, as CommonMark would; pandoc, whose lists cannot interrupt
+a paragraph, reads the equation whole.  The block is taken only when pandoc
+would close the math at the end of a line, and never across a blank line
+(pandoc ends the paragraph there); otherwise the paragraph's text is read by
+the inline rule, as pandoc reads it.
 """
 
 from __future__ import annotations
@@ -26,8 +33,10 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_block_dollar
 
 #: Items of inline math that need no look at brace depth: runs of characters
 #: that are not spaces, ``\`` and a character (but not ``\text{``), and space
@@ -113,7 +122,26 @@ def math_inline_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_plugin_block_rule = math_block_dollar(allow_labels=False, allow_blank_lines=False)
+
+
+def math_block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """mdit-py-plugins' ``$$`` block, when pandoc's first closing ``$$`` ends a line."""
+    src = state.src
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    if not src.startswith("$$", start):
+        return False
+    close = display_end(src, start, len(src))
+    if close is None:
+        return False
+    line_end = src.find("\n", close)
+    if src[close:line_end if line_end >= 0 else len(src)].strip():
+        return False  # text after the math: a paragraph
+    return _plugin_block_rule(state, start_line, end_line, silent)
+
+
 def dollarmath(md: MarkdownIt) -> None:
-    """``$$`` blocks from mdit-py-plugins, ``$`` in text by :func:`math_inline_rule`."""
-    md.use(dollarmath_plugin, allow_labels=True)
+    """``$$`` blocks by :func:`math_block_rule`, ``$`` in text by :func:`math_inline_rule`."""
+    md.use(dollarmath_plugin)  # for its render rules
+    md.block.ruler.at("math_block", math_block_rule)
     md.inline.ruler.at("math_inline", math_inline_rule)
