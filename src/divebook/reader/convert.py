@@ -141,7 +141,8 @@ def _heading(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> li
 
 def _paragraph(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
     children = convert_inlines(tokens[i + 1], ctx, line)
-    if children and children[0].__class__ is Text and children[0].text.startswith("$$"):  # type: ignore[union-attr]
+    first = children[0] if children else None
+    if isinstance(first, Text) and first.text.startswith("$$"):
         ctx.diags.warning(ctx.pos(line), "`$$` opens no equation here: no `$$` closes it in this "
                           "paragraph, so it is shown as text. A blank line ends the paragraph and the "
                           "equation with it (as in pandoc and LaTeX): remove blank lines inside the "

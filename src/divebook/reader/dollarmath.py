@@ -10,9 +10,10 @@ when pandoc's ``tex_math_dollars`` extension says so:
   item, where an item is a character that is not a space, a backslash with
   the character after it (so ``\\$`` does not close), ``\\text{...}`` with
   balanced braces (which may hold ``$``), or a run of spaces and at most one
-  line break that is not followed by ``$``.  So a space right before the
-  closing ``$`` makes the whole ``$`` plain text, and so does a digit right
-  after it (``costs $5 and $10``): pandoc does not look for a later ``$``.
+  line break that is not followed by ``$``.  A digit may not follow the
+  closing ``$``.  When the first ``$`` met fails either test, the opening
+  ``$`` is plain text: pandoc looks for no later ``$``.  So ``costs $5 and
+  $10`` is text (a space before the second ``$``), and so is ``$x$5``.
 
 A ``$`` that opens nothing is plain text, and the next ``$`` is tried on its
 own (``$ $x$`` is ``$`` and then math).  ``\\$`` and ``$`` inside code spans
