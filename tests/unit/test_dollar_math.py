@@ -82,6 +82,7 @@ CASES = [
     ("$\u00a0a$", []),  # a no-break space is a space after the opening `$` ...
     ("$a\u00a0$", [("a\u00a0", False)]),  # ... but a plain character inside
     ("[a $b](u) c$ d", [("b](u) c", False)]),  # math is read first: no link
+    ("[a $b$](u) $c$", [("b", False), ("c", False)]),  # math in a link's text
     # `$$` at the start of a paragraph
     ("$$\n- a\n* b\n$$", [("\n- a\n* b\n", True)]),  # no list inside an equation
     ("$$a$$b$$", [("a", True)]),  # the first `$$` closes
