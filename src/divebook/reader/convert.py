@@ -28,13 +28,8 @@ from ..tree import (
     Rule, SoftBreak, Strike, Strong, Table, TableCell, Text, Toc, TocEntry,
 )
 from .fences import is_tab_selector, parse_info, read_cell
+from .roles import BLOCK_ROLES, CITE_ROLES, REF_ROLES
 from .rst import read_rst
-
-#: Roles that attach to the block before them or shape blocks; consumed by
-#: reader/labels.py and reader/tabs.py.
-BLOCK_ROLES = {"label", "eqlabel", "width", "height", "begin_tab", "end_tab", "bibliography"}
-REF_ROLES = {"numref", "ref", "eqref"}
-CITE_ROLES = {"cite", "citet", "citep", "citealp", "citeauthor", "citeyear"}
 
 
 @dataclass
@@ -145,7 +140,14 @@ def _heading(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> li
 
 
 def _paragraph(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
-    return [Paragraph(convert_inlines(tokens[i + 1], ctx, line), ctx.pos(line))]
+    children = convert_inlines(tokens[i + 1], ctx, line)
+    first = children[0] if children else None
+    if isinstance(first, Text) and first.text.startswith("$$"):
+        ctx.diags.warning(ctx.pos(line), "`$$` opens no equation here: no `$$` closes it in this "
+                          "paragraph, so it is shown as text. A blank line ends the paragraph and the "
+                          "equation with it (as in pandoc and LaTeX): remove blank lines inside the "
+                          "equation, or write `\\$\\$` for dollar signs", "math")
+    return [Paragraph(children, ctx.pos(line))]
 
 
 def _list(tokens: list[Token], i: int, j: int, line: int, ctx: Context) -> list[Block]:
@@ -433,6 +435,12 @@ def _role(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
     pos = Pos(state.ctx.file, state.line + 1)
     state.line += content.count("\n")
     content = " ".join(content.split())
+    if meta.get("spaced"):
+        return _spaced_role(name, content, tokens[i].content, pos, state.ctx.diags)
+    if name == "begin_tab" and not content:
+        state.ctx.diags.warning(pos, "`:begin_tab:` names no tab, so its text is shown in every tab "
+                                "(as d2lbook shows it); name the tabs, e.g. `:begin_tab:`pytorch``",
+                                "tab-mark")
     if name in REF_ROLES:
         m = _REF_TEXT.fullmatch(content)
         text, target = (m.group(1) or None, m.group(2).strip()) if m else (None, content.strip())
@@ -446,6 +454,24 @@ def _role(tokens: list[Token], i: int, j: int, state: InlineState) -> Inline:
                                 f"{', '.join(sorted(REF_ROLES | CITE_ROLES | BLOCK_ROLES))})",
                                 "unknown-role")
     return Role(name, content, pos)
+
+
+def _spaced_role(name: str, content: str, source: str, pos: Pos, diags: Diagnostics) -> Inline:
+    """``:name: `content``` -- a space before the backtick -- read as d2lbook reads it.
+
+    For a tab mark d2lbook still splits the page at the line, but takes no tab
+    names from it: the text up to ``:end_tab:`` shows in every tab.  Any other
+    role is no role at all (Sphinx sees the name as text and the backticks as
+    code), so it is shown as written.
+    """
+    fixed = f":{name}:`{content}`"
+    if name == "begin_tab":
+        diags.warning(pos, f"`{source}` has a space before the backtick, so d2lbook reads no tab names "
+                      f"in it and its text is shown in every tab; write `{fixed}`", "tab-mark")
+        return Role("begin_tab", "", pos)
+    diags.warning(pos, f"`{source}` has a space before the backtick, so it is not a role (d2lbook and "
+                  f"Sphinx show it as text); write `{fixed}`", "role-space")
+    return Code(source)
 
 
 INLINE_HANDLERS: dict[str, Callable[[list[Token], int, int, InlineState], Inline]] = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .dollarmath import dollarmath
 from .links import spaced_destinations_plugin
 from .roles import roles_plugin
 
@@ -24,8 +24,7 @@ def parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
-    # d2l writes `$n$-dimensional` and `$10^{-6}$`: digits next to `$` are fine.
-    md.use(dollarmath_plugin, allow_digits=True, allow_space=True, double_inline=True)
+    md.use(dollarmath)  # `$` as pandoc reads it (d2lbook renders through pandoc)
     md.use(roles_plugin)
     md.use(spaced_destinations_plugin)  # `![](a b.png)`, as pandoc reads it
     return md

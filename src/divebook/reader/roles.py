@@ -2,6 +2,12 @@
 
 The rule only recognises the syntax; what a role means is decided when the
 token stream becomes a tree (``reader/convert.py``).
+
+A known role written with a space before its backtick (``:numref: `x```) is
+not a role for d2lbook, nor for Sphinx, which it hands the page to: the name
+is text and the backticks quote code.  The rule still marks it (``spaced``
+in the token's meta) so that the reader can say where it is and how to mend
+it, instead of showing it raw without a word.
 """
 
 from __future__ import annotations
@@ -11,7 +17,16 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
+#: Roles that attach to the block before them or shape blocks; consumed by
+#: reader/labels.py and reader/tabs.py.
+BLOCK_ROLES = {"label", "eqlabel", "width", "height", "begin_tab", "end_tab", "bibliography"}
+REF_ROLES = {"numref", "ref", "eqref"}
+CITE_ROLES = {"cite", "citet", "citep", "citealp", "citeauthor", "citeyear"}
+KNOWN_ROLES = BLOCK_ROLES | REF_ROLES | CITE_ROLES
+
 _ROLE = re.compile(r":([A-Za-z_][\w\-]*):(?:(`{1,2})((?:(?!\2)[^\n]|\n(?![ \t]*\n))*?)\2(?!`))?")
+#: a role name, spaces, then code on the same line: ``:numref: `x```
+_SPACED_ROLE = re.compile(r":([A-Za-z_][\w\-]*):[ \t]+(`{1,2})((?:(?!\2)[^\n])*?)\2(?!`)")
 #: roles written without content
 BARE_ROLES = {"end_tab", "numbered"}
 
@@ -20,11 +35,15 @@ def role_rule(state: StateInline, silent: bool) -> bool:
     if state.src[state.pos] != ":":
         return False
     m = _ROLE.match(state.src, state.pos)
+    spaced = False
     if not m or (m.group(2) is None and m.group(1) not in BARE_ROLES):
-        return False
+        m = _SPACED_ROLE.match(state.src, state.pos)
+        if not m or m.group(1) not in KNOWN_ROLES:
+            return False
+        spaced = True
     if not silent:
         token = state.push("role", "", 0)
-        token.meta = {"name": m.group(1), "content": (m.group(3) or "").strip("`")}
+        token.meta = {"name": m.group(1), "content": (m.group(3) or "").strip("`"), "spaced": spaced}
         token.content = m.group(0)
     state.pos = m.end()
     return True
@@ -36,7 +55,8 @@ def roles_plugin(md: MarkdownIt) -> None:
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
 
 
-_TAB_MARK_LINE = re.compile(r"\s*:(begin_tab|end_tab):(?:`([^`]*)`)?\s*$")
+#: d2lbook takes a line that starts with the mark, even with a space before the backtick
+_TAB_MARK_LINE = re.compile(r"\s*:(begin_tab|end_tab):(?:[ \t]*`([^`]*)`)?\s*$")
 
 
 def tab_mark_block_rule(state, start_line: int, end_line: int, silent: bool) -> bool:  # type: ignore[no-untyped-def]

@@ -2,7 +2,10 @@
 
 The marks may stand in paragraphs of their own or open and close the
 paragraph they wrap.  A new ``:begin_tab:`` while one is open closes the
-open one (d2lbook reads it so, and real books rely on it).
+open one (d2lbook reads it so, and real books rely on it).  A mark that
+names no tab (``:begin_tab: `x``` with a space, which the reader reports)
+still pairs with its ``:end_tab:``, and the text between is shown in every
+tab, as d2lbook shows it.
 """
 
 from __future__ import annotations
@@ -58,12 +61,15 @@ def group_tab_blocks(blocks: list[Block], tab_names: list[str], diags: Diagnosti
     """Wrap the blocks between tab marks into ``TabContent`` nodes."""
     out: list[Block] = []
     open_tab: TabContent | None = None
+    every_tab = False  # the open mark names no tab: its text goes to every tab, untabbed
 
     def close() -> None:
-        nonlocal open_tab
-        if open_tab is not None:
+        nonlocal open_tab, every_tab
+        if open_tab is not None and every_tab:
+            out.extend(open_tab.children)
+        elif open_tab is not None:
             out.append(open_tab)
-            open_tab = None
+        open_tab, every_tab = None, False
 
     for block in blocks:
         if not isinstance(block, Paragraph):
@@ -90,6 +96,7 @@ def group_tab_blocks(blocks: list[Block], tab_names: list[str], diags: Diagnosti
                 diags.warning(begin.pos, f"`:begin_tab:` names tab {', '.join(unknown)}, which the book "
                               f"does not have (tabs: {', '.join(tab_names)})", "unknown-tab")
             open_tab = TabContent([t for t in tabs if t in tab_names], [], begin.pos)
+            every_tab = not tabs
         target = open_tab.children if open_tab else out
         if content:
             target.append(Paragraph(content, block.pos))
