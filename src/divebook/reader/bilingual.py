@@ -420,8 +420,10 @@ class _Pairer:
 
     def _untranslated(self, block: Block) -> Block:
         pos = block.pos  # type: ignore[union-attr]
+        shown = (f"the {self.langs.translation} site shows the translation as written"
+                 if self.paired_files else "it is shown in the original language")
         self.diags.warning(pos, f"this {_describe(block)} has no {self.langs.translation} "
-                           "translation; it is shown in the original language", "untranslated")
+                           f"translation; {shown}", "untranslated")
         return Translated(block, None, pos)
 
     def _make_pair(self, original: Block, translation: Block) -> Translated:
@@ -476,8 +478,8 @@ class _Pairer:
                 for t in translations[j1:j2]:
                     if _is_neutral_block(t):
                         self.diags.warning(_pos(t), f"this {_describe(t)} is not in the original "
-                                           f"({self.langs.origin}); it is kept, but the books "
-                                           "differ: add it to the original or remove it",
+                                           f"({self.langs.origin}); the books differ: add it "
+                                           "to the original or remove it",
                                            "translation-mismatch")
                         out.append(t)
                     else:
@@ -502,7 +504,7 @@ class _Pairer:
     def _only_original(self, block: Block) -> Block:
         if _is_neutral_block(block):
             self.diags.warning(_pos(block), f"this {_describe(block)} of the original is missing from "
-                               "the translation; it is kept. Add it to the translation",
+                               "the translation; add it to the translation",
                                "translation-mismatch")
             return block
         return self._untranslated(block)
@@ -537,7 +539,7 @@ def _signature(block: Block, coarse: bool) -> tuple:
     if isinstance(block, Heading):
         return ("heading",)
     if isinstance(block, Toc):
-        return ("toc", tuple(e.text for e in block.entries))
+        return ("toc",) if coarse else ("toc", tuple(e.text for e in block.entries))
     if isinstance(block, Paragraph) and not coarse:
         # What a translation keeps (code, math, references, links) tells paragraphs apart.
         facts = _facts(block)

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Callable
 from ..diagnostics import Diagnostic, Diagnostics
 from ..tree import (
     Block, Book, Directive, Figure, FootnoteDef, Heading, ListBlock, MathBlock, Page, Pos, Quote,
-    Table, TabContent, Toc, Translated, walk_blocks,
+    Table, TabContent, Text, Toc, Translated, walk_blocks,
 )
 from . import resolve_book
 
@@ -63,9 +63,9 @@ class LanguageView:
     prefix: str  # where its pages go inside OUT/html: "", "en/", "bilingual/"
     book: Book
     langs: LanguagePair
-    #: the files whose problems, when this view finds them, are the build's; the
-    #: others go to the translation's report (None: every file is the build's)
-    build_files: frozenset[str] | None = None
+    #: whether a problem this view finds in a file is the build's; the others go to
+    #: the translation's report (None: every problem is the build's)
+    builds_file: Callable[[str], bool] | None = None
 
     @property
     def default(self) -> bool:
@@ -73,7 +73,7 @@ class LanguageView:
 
     def report(self, ctx: "BuildContext", problems: list[Diagnostic]) -> None:
         """Hand the problems this view found to the build or to the translation's report."""
-        if self.build_files is None:
+        if self.builds_file is None:
             ctx.diags.extend(problems)
             return
         from ..translation import add_problems
@@ -81,7 +81,7 @@ class LanguageView:
         status = ctx.extra.get("translation")
         held = []
         for d in problems:
-            if d.file in self.build_files or not isinstance(status, dict):
+            if self.builds_file(d.file) or not isinstance(status, dict):
                 ctx.diags.items.append(d)
             else:
                 held.append(d)
@@ -273,6 +273,32 @@ def has_originals(book: Book) -> bool:
         for page in book.pages.values())
 
 
+def _title_from_config(book: Book, title: str, langs: LanguagePair, diags: Diagnostics) -> None:
+    """The home page's title left in the original is translated by the book's own title.
+
+    A translated book's ``[project] title`` is the translation's title (d2l-ko's
+    config names the Korean book while its ``index.md`` kept the English
+    heading): the home page shows that, not the original marked untranslated.
+    """
+    from ..reader.languages import TRANSLATION as IN_TRANSLATION
+
+    root = book.pages.get(book.root)
+    if root is None or root.origin is not None or not title.strip() \
+            or langs.classify(title).side != IN_TRANSLATION:
+        return
+    first = next((b for b in walk_blocks(root.blocks)
+                  if isinstance(b, Heading) or isinstance(b, Translated) and isinstance(b.original, Heading)),
+                 None)
+    if not isinstance(first, Translated) or first.translation is not None or first.original is None:
+        return
+    heading = first.original
+    assert isinstance(heading, Heading)
+    first.translation = Heading(heading.level, [Text(title.strip())], heading.pos, heading.label)
+    diags.items = [d for d in diags.items
+                   if not (d.code == "untranslated" and d.file == heading.pos.file
+                           and d.line == heading.pos.line and d.message.startswith("this heading"))]
+
+
 def _interleaved(page: Page) -> bool:
     """Whether the page holds both languages itself (not ``x_origin.md`` beside it)."""
     return page.origin is None and any(isinstance(b, Translated) for b in walk_blocks(page.blocks))
@@ -331,6 +357,7 @@ def resolve_languages(ctx: "BuildContext") -> bool:
     if langs is None or not has_originals(ctx.book):
         return False  # one language (a book whose pages hold the translation alone is one too)
     book = ctx.book
+    _title_from_config(book, ctx.config.title, langs, ctx.diags)
     git = mark_stale(book, ctx.config, ctx.store, ctx.diags, ctx.jobs)
     status = translation_status(book, langs, git)
     ctx.extra["translation"] = status
@@ -338,6 +365,10 @@ def resolve_languages(ctx: "BuildContext") -> bool:
     ctx.extra["langs"] = [langs.translation, langs.origin] if kinds[0] == TRANSLATION \
         else [langs.origin, langs.translation]
     interleaved = {source for source, page in book.pages.items() if _interleaved(page)}
+    companions = {page.origin.page.source for page in book.pages.values() if page.origin is not None}
+
+    def not_companion(file: str) -> bool:
+        return file not in companions
 
     paired = {source: page.blocks for source, page in book.pages.items()}
     obook = _original_book(book) if ORIGINAL in kinds[1:] else None
@@ -355,10 +386,12 @@ def resolve_languages(ctx: "BuildContext") -> bool:
         for page in view_book.pages.values():
             resolve_page_language(page, side, lang)
         view_book.lang = lang
-        # The original's site, beside the translation's: only problems in text that
+        # The original's site beside the translation's: only problems in text that
         # interleaved pages hold are the build's (the same text is in the translation).
-        view = LanguageView(lang, kind, view_prefix(kind, langs), view_book, langs,
-                            None if main else frozenset(interleaved))
+        # Built alone (--lang), the original's x_origin.md files still fail nothing.
+        builds_file = interleaved.__contains__ if not main else \
+            None if kind == TRANSLATION else not_companion
+        view = LanguageView(lang, kind, view_prefix(kind, langs), view_book, langs, builds_file)
         found = Diagnostics()
         resolve_book(view_book, ctx.config, ctx.store, found)
         # Problems found in both views are reported once (Diagnostics.sorted drops repeats).
@@ -375,7 +408,7 @@ def resolve_languages(ctx: "BuildContext") -> bool:
         sbs = replace(book, pages=pages)
         # Its translations are the translation's site's; the originals of x_origin.md are not.
         views.append(LanguageView(langs.translation, SIDE_BY_SIDE, view_prefix(SIDE_BY_SIDE, langs),
-                                  sbs, langs, frozenset(book.pages)))
+                                  sbs, langs, not_companion))
     ctx.views = views
     ctx.extra["views"] = [{"lang": v.lang, "kind": v.kind, "html": v.prefix} for v in views]
     return True
