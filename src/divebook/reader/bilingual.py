@@ -520,8 +520,9 @@ def _pos(block: Block) -> Pos:
 
 
 def _is_neutral_block(block: Block) -> bool:
+    """Blocks with nothing to translate (an image without caption, ``autoclass``)."""
     return isinstance(block, _ALWAYS_NEUTRAL) or (
-        isinstance(block, Figure) and not block_text(block).strip())
+        isinstance(block, (Figure, Directive)) and not block_text(block).strip())
 
 
 def _signature(block: Block, coarse: bool) -> tuple:
@@ -561,6 +562,8 @@ def _same_content(a: Block, b: Block) -> bool:
         return a.text.strip() == b.text.strip()  # type: ignore[union-attr]
     if isinstance(a, Toc):
         return [e.text for e in a.entries] == [e.text for e in b.entries]  # type: ignore[union-attr]
+    if isinstance(a, Directive):
+        return (a.name, a.argument) == (b.name, b.argument)  # type: ignore[union-attr]
     return isinstance(a, Rule)
 
 
