@@ -138,7 +138,7 @@ def test_nothing_of_x_origin_md_fails_or_warns_the_build(built):
 def test_a_translation_merging_two_paragraphs_shows_as_written(built):
     _, html, _, report = built
     ko = article(html / "ch" / "merged.html")
-    assert [p.text() for p in ko.find_all("p")][0] == "원문의 첫 문장과 두 번째 문장을 한 문단으로 옮겼습니다."
+    assert ko.find("p").text() == "원문의 첫 문장과 두 번째 문장을 한 문단으로 옮겼습니다."
     assert "original" not in ko.text() and not ko.find_all(".untranslated")
     en = article(html / "en" / "ch" / "merged.html").text()
     assert "The first sentence" in en and "The second sentence" in en and "원문" not in en
@@ -156,7 +156,8 @@ def test_a_translation_merging_two_paragraphs_shows_as_written(built):
 def test_each_language_numbers_and_resolves_its_own_labels(built):
     _, html, _, _ = built
     ko = (html / "ch" / "kernel.html").read_text(encoding="utf-8")
-    assert re.findall(r'caption-number">([^<]+)<', ko) == ["그림 2.1"]  # the original's extra figure is not here
+    # the original's extra figure is not here
+    assert re.findall(r'caption-number">([^<]+)<', ko) == ["그림 2.1"]
     assert "그림 2.1" in article(html / "ch" / "kernel.html").find("p").text()
     en = (html / "en" / "ch" / "kernel.html").read_text(encoding="utf-8")
     assert re.findall(r'caption-number">([^<]+)<', en) == ["Fig. 2.1", "Fig. 2.2"]
@@ -244,7 +245,8 @@ def test_the_home_title_is_the_books_own_when_index_md_kept_the_original(make_bo
     assert not ko.find_all(".untranslated") and ko.find("h1").text().startswith("딥러닝 입문")
     assert article(html / "en" / "index.html").find("h1").text().startswith("Dive into Deep Learning")
     # a title left in the original when the book's title is too stays marked
-    (book / "config.ini").write_text("[project]\ntitle = Dive\nlang = ko\n\n[translation]\norigin_lang = en\n")
+    (book / "config.ini").write_text(
+        "[project]\ntitle = Dive\nlang = ko\n\n[translation]\norigin_lang = en\n")
     _, report = build(book, tmp_path / "out2")
     assert [w["code"] for w in report["warnings"]] == ["untranslated"]
     assert article(tmp_path / "out2" / "html" / "index.html").find_all(".untranslated")

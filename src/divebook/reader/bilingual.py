@@ -696,8 +696,9 @@ def _describe(block: Block) -> str:
 
 def written_in_one_language(pages: list[Page], langs: LanguagePair) -> bool:
     """Whether a translated book holds its translation alone: no ``x_origin.md``, no
-    original paired anywhere, and some page written in the translation (d2l-ja, whose title page kept its English
-    title, is one).  Such a book is read as written, in one language."""
+    original paired anywhere, and some page written in the translation (d2l-ja, whose
+    title page kept its English title, is one).  Such a book is read as written, in one
+    language."""
     if any(page.origin is not None for page in pages):
         return False  # x_origin.md files: the original's site is built from them
     if any(isinstance(b, Translated) and b.original is not None and b.translation is not None

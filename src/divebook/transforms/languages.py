@@ -268,9 +268,11 @@ def has_originals(book: Book) -> bool:
     alone (d2l-ja: d2lbook's ``[translation]`` only names where its machine
     translation came from) is built as a one-language book.
     """
-    return any(page.origin is not None or any(
-        isinstance(block, Translated) and block.original is not None for block in walk_blocks(page.blocks))
-        for page in book.pages.values())
+    for page in book.pages.values():
+        if page.origin is not None or any(isinstance(block, Translated) and block.original is not None
+                                          for block in walk_blocks(page.blocks)):
+            return True
+    return False
 
 
 def _title_from_config(book: Book, title: str, langs: LanguagePair, diags: Diagnostics) -> None:
@@ -386,11 +388,13 @@ def resolve_languages(ctx: "BuildContext") -> bool:
         for page in view_book.pages.values():
             resolve_page_language(page, side, lang)
         view_book.lang = lang
-        # The original's site beside the translation's: only problems in text that
-        # interleaved pages hold are the build's (the same text is in the translation).
-        # Built alone (--lang), the original's x_origin.md files still fail nothing.
-        builds_file = interleaved.__contains__ if not main else \
-            None if kind == TRANSLATION else not_companion
+        builds_file: Callable[[str], bool] | None = None  # the translation: all its problems
+        if kind == ORIGINAL and main:  # built alone (--lang): x_origin.md still fails nothing
+            builds_file = not_companion
+        elif kind == ORIGINAL:
+            # Beside the translation's site, only problems in text that interleaved pages
+            # hold are the build's (the translation's site has the same text).
+            builds_file = interleaved.__contains__
         view = LanguageView(lang, kind, view_prefix(kind, langs), view_book, langs, builds_file)
         found = Diagnostics()
         resolve_book(view_book, ctx.config, ctx.store, found)
