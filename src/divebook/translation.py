@@ -30,6 +30,8 @@ from pathlib import Path
 from .cache import Store, digest
 from .config import Config
 from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic
+from .reader.bilingual import ORIGIN_SUFFIX
 from .reader.languages import LanguagePair, block_text
 from .tree import Block, Book, CodeCell, Page, Translated, plain_text, walk_blocks
 
@@ -157,6 +159,17 @@ class Spans:
         return pos.file, pos.line, end
 
 
+def page_pairs(page: Page) -> list[Block]:
+    """Where a page's pairs are: the alignment of ``x_origin.md`` with ``x.md`` (paired
+    files), or the page's own blocks (interleaved)."""
+    return page.origin.pairs if page.origin is not None else page.blocks
+
+
+def _all_blocks(page: Page) -> list[Block]:
+    """Every block of the page's files: the spans of one block end where the next begins."""
+    return page.blocks + page.origin.page.blocks if page.origin is not None else page.blocks
+
+
 def mark_stale(book: Book, config: Config, store: Store | None, diags: Diagnostics,
                jobs: int = 1) -> bool:
     """Set ``stale`` on every pair whose original changed after its translation.
@@ -171,10 +184,10 @@ def mark_stale(book: Book, config: Config, store: Store | None, diags: Diagnosti
     files: set[str] = set()
     for page in book.pages.values():
         spans: Spans | None = None
-        for block in walk_blocks(page.blocks):
+        for block in walk_blocks(page_pairs(page)):
             if isinstance(block, Translated) and block.original is not None \
                     and block.translation is not None:
-                spans = spans or Spans(page.blocks, config.root, texts)
+                spans = spans or Spans(_all_blocks(page), config.root, texts)
                 pairs.append((block, spans))
                 files.add(block.original.pos.file)  # type: ignore[union-attr]
                 files.add(block.translation.pos.file)  # type: ignore[union-attr]
@@ -201,7 +214,7 @@ def _excerpt(block: Block | None, width: int = 70) -> str:
 
 
 def _title(page: Page) -> str:
-    for block in walk_blocks(page.blocks):
+    for block in walk_blocks(page_pairs(page)):
         if isinstance(block, Translated):
             side = block.translation or block.original
             if side is not None and type(side).__name__ == "Heading":
@@ -213,12 +226,10 @@ def page_status(page: Page) -> dict:
     """Counts and the pairs needing work on one page."""
     counts = {"translated": 0, "missing": 0, "stale": 0, "added": 0}
     items = []
-    layout = "interleaved"
-    for block in walk_blocks(page.blocks):
+    layout = "paired" if page.origin is not None else "interleaved"
+    for block in walk_blocks(page_pairs(page)):
         if not isinstance(block, Translated):
             continue
-        if block.original is not None and block.original.pos.file != page.source:  # type: ignore[union-attr]
-            layout = "paired"
         if block.original is None:
             counts["added"] += 1
             continue
@@ -242,7 +253,7 @@ def page_status(page: Page) -> dict:
     return {"source": page.source, "output": page.output, "title": _title(page), "layout": layout,
             "paragraphs": total, **counts,
             "percent": round(100.0 * counts["translated"] / total, 1) if total else 100.0,
-            "items": items}
+            "items": items, "problems": 0}
 
 
 def translation_status(book: Book, langs: LanguagePair, git: bool) -> dict:
@@ -252,5 +263,26 @@ def translation_status(book: Book, langs: LanguagePair, git: bool) -> dict:
                                                    "added")}
     totals["percent"] = round(100.0 * totals["translated"] / totals["paragraphs"], 1) \
         if totals["paragraphs"] else 100.0
-    return {"origin_lang": langs.origin, "lang": langs.translation, "git": git,
-            "book": totals, "pages": pages}
+    status = {"origin_lang": langs.origin, "lang": langs.translation, "git": git,
+              "book": totals, "pages": pages, "problems": []}
+    add_problems(status, [d for page in book.pages.values() if page.origin is not None
+                          for d in page.origin.problems])
+    return status
+
+
+def add_problems(status: dict, problems: list[Diagnostic]) -> None:
+    """Keep ``problems`` of the translation (pairing, the original's files) in ``status``:
+    ``divebook check --translation`` lists them and the status page counts them per page."""
+    seen = {(p["file"], p["line"], p["code"], p["message"]) for p in status["problems"]}
+    by_source = {p["source"]: p for p in status["pages"]}
+    for d in problems:
+        key = (d.file, d.line, d.code, d.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        status["problems"].append({**d.to_json(), "severity": d.severity})
+        page = by_source.get(d.file) or by_source.get(d.file.removesuffix(ORIGIN_SUFFIX) + ".md")
+        if page is not None:
+            page["problems"] += 1
+    status["problems"].sort(key=lambda p: (p["file"], p["line"]))
+    status["book"]["problems"] = len(status["problems"])

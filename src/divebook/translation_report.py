@@ -50,9 +50,26 @@ def print_translation_status(console: Console, status: dict) -> None:
         if len(items) > LISTED:
             console.print(f"  … and {len(items) - LISTED} more on {page['source']} (see report.json)",
                           highlight=False)
+    print_problems(console, status.get("problems", []))
     if not status.get("git"):
         console.print("[yellow]The book is not in a git repository: stale translations cannot be "
                       "found (nothing is marked stale).[/yellow]", highlight=False)
+
+
+def print_problems(console: Console, problems: list[dict]) -> None:
+    """The translation's own problems (pairing, x_origin.md), each with file and line.
+
+    They are not the build's: the translation's site is made from x.md alone.
+    """
+    if not problems:
+        return
+    console.print(f"[bold]{len(problems)} pairing problems[/bold] (x.md against x_origin.md; they do "
+                  "not affect the translation's site):", highlight=False)
+    for p in problems:
+        where = f"{p['file']}:{p['line']}" if p["line"] else p["file"]
+        code = f" [{p['code']}]" if p.get("code") else ""
+        console.print(f"  {where}: {p.get('severity', 'warning')}: {p['message']}{code}",
+                      highlight=False, soft_wrap=True, markup=False)
 
 
 def check_translated_book(ctx: "BuildContext") -> None:
@@ -61,13 +78,16 @@ def check_translated_book(ctx: "BuildContext") -> None:
     ``check_rendering`` renders ``ctx.book`` (one language); the original's
     blocks that are translated only show in the other view.
     """
+    from .diagnostics import Diagnostics
     from .transforms.languages import ORIGINAL, TRANSLATION
     from .writers.html import write_html
 
     for view in ctx.views[1:]:
         if view.kind in (ORIGINAL, TRANSLATION):
-            write_html(view.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, dry_run=True,
+            found = Diagnostics()
+            write_html(view.book, ctx.config, ctx.out / "html", ctx.store, found, dry_run=True,
                        view=view)
+            view.report(ctx, found.items)
     record_translation_status(ctx)
 
 

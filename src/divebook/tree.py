@@ -431,12 +431,32 @@ class Page:
     part: str = "main"  # "front" | "main" | "back"
     depth: int = 0  # 0 = root, 1 = chapter, 2 = section
     lang: str = ""
+    #: a translated book's paired layout: the original of this page (``x_origin.md``)
+    origin: Origin | None = None
 
     @property
     def output(self) -> str:
         """The page's path in the website, e.g. ``chapter_x/y.html``."""
         stem = self.source[:-3] if self.source.endswith(".md") else self.source
         return stem + ".html"
+
+
+@dataclass(slots=True)
+class Origin:
+    """The original of a page in the paired layout (``x.md`` + ``x_origin.md``).
+
+    The page itself is ``x.md`` as written: the translation's site shows it
+    alone.  The original feeds the other site, the side-by-side page and the
+    translation status, so its problems are kept here, not in the build's.
+    """
+
+    page: Page  # ``x_origin.md`` as written
+    #: the two files aligned: ``Translated(original, translation)`` rows (and the
+    #: translation's shared blocks), the very block objects of both pages
+    pairs: list[Block] = field(default_factory=list)
+    #: pairing problems and problems of ``x_origin.md`` (``Diagnostic``s), for
+    #: ``divebook check --translation`` and the status page
+    problems: list[Any] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -90,7 +90,7 @@ def test_editing_an_original_paragraph_marks_exactly_that_paragraph_stale(make_b
     data = status(book, out)
     assert data["git"] is True
     assert data["book"] == {"paragraphs": 6, "translated": 5, "missing": 1, "stale": 0, "added": 0,
-                            "percent": 83.3}
+                            "percent": 83.3, "problems": 0}
     page = next(p for p in data["pages"] if p["source"] == "ch/page.md")
     assert [(i["status"], i["line"]) for i in page["items"]] == [("missing", 17)]
 

@@ -19,15 +19,21 @@ TABS = ["pytorch", "mxnet"]
 
 def read(text: str, source: str = "ch/page.md", origin: str | None = None,
          langs: LanguagePair = EN_KO) -> tuple[list, Diagnostics]:
+    """The page's pairs and the problems found (paired files: the alignment and its problems)."""
     diags = Diagnostics()
     data = textwrap.dedent(text).lstrip("\n").encode()
     page = read_page(Path("."), source, data, TABS, diags)
-    origin_page = None
-    if origin is not None:
-        origin_page = read_page(Path("."), companion_of(source),
-                                textwrap.dedent(origin).lstrip("\n").encode(), TABS, diags)
+    if origin is None:
+        pair_page(page, langs, diags)
+        return page.blocks, diags
+    written = read_page(Path("."), source, data, TABS, Diagnostics()).blocks
+    origin_page = read_page(Path("."), companion_of(source),
+                            textwrap.dedent(origin).lstrip("\n").encode(), TABS, Diagnostics())
     pair_page(page, langs, diags, origin_page)
-    return page.blocks, diags
+    assert diags.items == []  # pairing problems are the translation's, kept with the page
+    assert page.blocks == written  # x.md as written: the translation's site shows it alone
+    assert page.origin is not None and page.origin.page is origin_page
+    return page.origin.pairs, Diagnostics(page.origin.problems)
 
 
 def words(block) -> str:
@@ -370,8 +376,9 @@ def test_paired_files_align_on_their_code():
     # a copy of the original is not a translation
     last = blocks[-1]
     assert last.translation is None
-    assert codes(diags) == [(17, "untranslated")]
-    assert blocks[0].translation.label == "sec_ndarray"
+    assert codes(diags) == [(1, "translation-mismatch"), (17, "untranslated")]
+    assert "only the original is labelled (`sec_ndarray`" in diags.items[0].message
+    assert blocks[0].translation.label is None  # x.md is not changed: it has no label
 
 
 def test_paired_files_report_what_is_missing_and_what_changed():

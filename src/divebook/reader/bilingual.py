@@ -11,17 +11,22 @@ come in one of two layouts, both read unchanged:
   alternating items, or a run of original items followed by as many
   translated ones (d2l's summaries).
 * **paired files**: ``x.md`` holds the translation and ``x_origin.md`` the
-  original (d2lbook's translate layout).  The two block sequences are
+  original (d2lbook's translate layout).  The page stays ``x.md`` as
+  written -- the translation's site shows it alone, as d2lbook does -- and
+  the original is kept beside it (``Page.origin``) for the original's site,
+  the side-by-side page and the status.  The two block sequences are
   aligned with ``difflib``: identical code cells anchor the alignment and
-  the prose between them pairs in order.
+  the prose between them pairs in order.  What does not pair is a problem
+  of the translation (``divebook check --translation``), not of the build.
 
 Whatever does not pair is reported with its file and line and kept: an
-original with no translation (shown in the original language, marked), two
-translations in a row (kept together as one translation), a translation
-with no original (a translator's note: shown in the translation only), a
-pair whose code, math, references or links differ.  A heading translated
-at another level takes the original's level, and a label written on one
-side only belongs to both, so both languages number and link alike.
+original with no translation (interleaved: shown in the original language,
+marked), two translations in a row (kept together as one translation), a
+translation with no original (a translator's note: shown in the
+translation only), a pair whose code, math, references or links differ.
+In an interleaved page a heading translated at another level takes the
+original's level, and a label written on one side only belongs to both, so
+both languages number and link alike; paired files are only compared.
 """
 
 from __future__ import annotations
@@ -37,8 +42,8 @@ from ..config import Config
 from ..diagnostics import Diagnostics
 from ..tree import (
     Bibliography, Block, Cite, Code, CodeCell, Directive, Figure, FootnoteDef, HardBreak, Heading,
-    Image, Inline, Link, ListBlock, Math, MathBlock, Page, Paragraph, Pos, Quote, Raw, Ref, Rule,
-    SoftBreak, Table, TabContent, Toc, Translated, walk_blocks, walk_inlines,
+    Image, Inline, Link, ListBlock, Math, MathBlock, Origin, Page, Paragraph, Pos, Quote, Raw, Ref,
+    Rule, SoftBreak, Table, TabContent, Toc, Translated, walk_blocks, walk_inlines,
 )
 from .languages import (
     AMBIGUOUS, NEUTRAL, ORIGIN, TRANSLATION, UNKNOWN, LanguagePair, block_text, count_scripts,
@@ -82,14 +87,24 @@ def companion_bytes(root: Path, source: str) -> bytes:
 
 
 def pair_page(page: Page, langs: LanguagePair, diags: Diagnostics,
-              origin: Page | None = None) -> Page:
-    """Turn ``page`` into original/translation pairs (``origin``: its ``x_origin.md``, read)."""
-    pairer = _Pairer(langs, diags)
+              origin: Page | Origin | None = None) -> Page:
+    """Pair the originals and translations of ``page``.
+
+    Interleaved: ``page.blocks`` become original/translation pairs.  Paired
+    files (``origin``: its ``x_origin.md``, read): ``page.blocks`` stay as
+    written and ``page.origin`` keeps the original, the alignment of the two
+    files and its problems (``diags`` gets none of them).
+    """
     if origin is not None:
-        page.blocks = pairer.pair_files(origin.blocks, page.blocks)
-        page.digest = hashlib.sha256((page.digest + origin.digest).encode()).hexdigest()
+        kept = origin if isinstance(origin, Origin) else Origin(origin)
+        problems = Diagnostics(list(kept.problems))
+        kept.pairs = _Pairer(langs, problems, paired_files=True).pair_files(
+            kept.page.blocks, page.blocks)
+        kept.problems = problems.items
+        page.origin = kept
+        page.digest = hashlib.sha256((page.digest + kept.page.digest).encode()).hexdigest()
     else:
-        page.blocks = pairer.pair_interleaved(page.blocks, page.source)
+        page.blocks = _Pairer(langs, diags).pair_interleaved(page.blocks, page.source)
     page.lang = langs.translation
     return page
 
@@ -124,6 +139,8 @@ class _Pairer:
     #: warnings held back per page so a page with no translation at all gets one warning
     untranslated: list[Pos] = field(default_factory=list)
     pairs_made: int = 0
+    #: x.md and x_origin.md: compare the two files, change neither
+    paired_files: bool = False
 
     # ---------------------------------------------------------------- sides
 
@@ -403,13 +420,15 @@ class _Pairer:
 
     def _untranslated(self, block: Block) -> Block:
         pos = block.pos  # type: ignore[union-attr]
+        shown = (f"the {self.langs.translation} site shows the translation as written"
+                 if self.paired_files else "it is shown in the original language")
         self.diags.warning(pos, f"this {_describe(block)} has no {self.langs.translation} "
-                           "translation; it is shown in the original language", "untranslated")
+                           f"translation; {shown}", "untranslated")
         return Translated(block, None, pos)
 
     def _make_pair(self, original: Block, translation: Block) -> Translated:
         self.pairs_made += 1
-        _harmonise(original, translation, self.diags)
+        _harmonise(original, translation, self.diags, change=not self.paired_files)
         self._compare(original, translation)
         return Translated(original, translation, original.pos)  # type: ignore[union-attr]
 
@@ -459,8 +478,8 @@ class _Pairer:
                 for t in translations[j1:j2]:
                     if _is_neutral_block(t):
                         self.diags.warning(_pos(t), f"this {_describe(t)} is not in the original "
-                                           f"({self.langs.origin}); it is kept, but the books "
-                                           "differ: add it to the original or remove it",
+                                           f"({self.langs.origin}); the books differ: add it "
+                                           "to the original or remove it",
                                            "translation-mismatch")
                         out.append(t)
                     else:
@@ -474,13 +493,7 @@ class _Pairer:
                                    f"original's at {_pos(original)}; the translation's is used. "
                                    "Bring it up to date with the original", "translation-mismatch")
             return translation
-        if isinstance(original, (TabContent, Quote)) and type(original) is type(translation):
-            translation.children = self._align(original.children, translation.children, False)  # type: ignore[union-attr]
-            return translation
-        if isinstance(original, ListBlock) and isinstance(translation, ListBlock) \
-                and len(original.items) == len(translation.items):
-            translation.items = [self._align(o, t, False) for o, t in zip(original.items, translation.items)]
-            return translation
+        # A list, quote or tab pairs as a whole: its inside is the translation's, as written.
         if _text_key(original) and _text_key(original) == _text_key(translation) \
                 and len(_text_key(original).split()) >= 5:
             self.diags.warning(_pos(translation), f"this {_describe(translation)} is a copy of the "
@@ -491,7 +504,7 @@ class _Pairer:
     def _only_original(self, block: Block) -> Block:
         if _is_neutral_block(block):
             self.diags.warning(_pos(block), f"this {_describe(block)} of the original is missing from "
-                               "the translation; it is kept. Add it to the translation",
+                               "the translation; add it to the translation",
                                "translation-mismatch")
             return block
         return self._untranslated(block)
@@ -507,8 +520,9 @@ def _pos(block: Block) -> Pos:
 
 
 def _is_neutral_block(block: Block) -> bool:
+    """Blocks with nothing to translate (an image without caption, ``autoclass``)."""
     return isinstance(block, _ALWAYS_NEUTRAL) or (
-        isinstance(block, Figure) and not block_text(block).strip())
+        isinstance(block, (Figure, Directive)) and not block_text(block).strip())
 
 
 def _signature(block: Block, coarse: bool) -> tuple:
@@ -526,7 +540,7 @@ def _signature(block: Block, coarse: bool) -> tuple:
     if isinstance(block, Heading):
         return ("heading",)
     if isinstance(block, Toc):
-        return ("toc", tuple(e.text for e in block.entries))
+        return ("toc",) if coarse else ("toc", tuple(e.text for e in block.entries))
     if isinstance(block, Paragraph) and not coarse:
         # What a translation keeps (code, math, references, links) tells paragraphs apart.
         facts = _facts(block)
@@ -548,6 +562,8 @@ def _same_content(a: Block, b: Block) -> bool:
         return a.text.strip() == b.text.strip()  # type: ignore[union-attr]
     if isinstance(a, Toc):
         return [e.text for e in a.entries] == [e.text for e in b.entries]  # type: ignore[union-attr]
+    if isinstance(a, Directive):
+        return (a.name, a.argument) == (b.name, b.argument)  # type: ignore[union-attr]
     return isinstance(a, Rule)
 
 
@@ -587,24 +603,38 @@ def _pair_item_blocks(pair: Translated) -> list[Block]:
     return out
 
 
-def _harmonise(original: Block, translation: Block, diags: Diagnostics) -> None:
-    """Both sides of a pair get the same heading level and the same label."""
+def _harmonise(original: Block, translation: Block, diags: Diagnostics, change: bool = True) -> None:
+    """Both sides of an interleaved pair get the same heading level and the same label.
+
+    ``change=False`` (paired files): each file is built as written, so the
+    differences are only reported.
+    """
+    where = f"line {original.pos.line}" if change else str(original.pos)  # type: ignore[union-attr]
     if isinstance(original, Heading) and isinstance(translation, Heading) \
             and original.level != translation.level:
         diags.warning(translation.pos, f"this heading is level {translation.level} ("
-                      f"{'#' * translation.level}) but its original at line {original.pos.line} is "
-                      f"level {original.level}; the original's level is used",
+                      f"{'#' * translation.level}) but its original at {where} is "
+                      f"level {original.level}" + ("; the original's level is used" if change else ""),
                       "translation-heading")
-        translation.level = original.level
+        if change:
+            translation.level = original.level
     o_label = getattr(original, "label", None)
     t_label = getattr(translation, "label", None)
     if not hasattr(original, "label") or not hasattr(translation, "label"):
         return
     if o_label and t_label and o_label != t_label:
         diags.warning(translation.pos, f"the translation is labelled `{t_label}` but its original at "  # type: ignore[union-attr]
-                      f"line {original.pos.line} is `{o_label}`; `{o_label}` is used for both",  # type: ignore[union-attr]
+                      f"{where} is `{o_label}`" + (f"; `{o_label}` is used for both" if change else
+                                                   "; references to either name work in one "
+                                                   "language only"),
                       "translation-mismatch")
-        translation.label = o_label  # type: ignore[union-attr]
+        if change:
+            translation.label = o_label  # type: ignore[union-attr]
+    elif not change:
+        if bool(o_label) != bool(t_label):
+            label, side = (o_label, "original") if o_label else (t_label, "translation")
+            diags.warning(translation.pos, f"only the {side} is labelled (`{label}`, "  # type: ignore[union-attr]
+                          f"original at {where}); label both alike", "translation-mismatch")
     elif o_label and not t_label:
         translation.label = o_label  # type: ignore[union-attr]
     elif t_label and not o_label:
@@ -665,9 +695,12 @@ def _describe(block: Block) -> str:
 
 
 def written_in_one_language(pages: list[Page], langs: LanguagePair) -> bool:
-    """Whether a translated book holds its translation alone: no original paired anywhere,
-    and some page written in the translation (d2l-ja, whose title page kept its English
-    title, is one).  Such a book is read as written, in one language."""
+    """Whether a translated book holds its translation alone: no ``x_origin.md``, no
+    original paired anywhere, and some page written in the translation (d2l-ja, whose
+    title page kept its English title, is one).  Such a book is read as written, in one
+    language."""
+    if any(page.origin is not None for page in pages):
+        return False  # x_origin.md files: the original's site is built from them
     if any(isinstance(b, Translated) and b.original is not None and b.translation is not None
            for page in pages for b in walk_blocks(page.blocks)):
         return False
@@ -699,15 +732,21 @@ PAIRING_CODES = frozenset({
 })
 
 
-def read_origin_page(root: Path, source: str, tab_names: list[str], diags: Diagnostics) -> Page | None:
-    """Read ``source``'s ``x_origin.md`` if it has one (the paired layout)."""
+def read_origin_page(root: Path, source: str, tab_names: list[str]) -> Origin | None:
+    """Read ``source``'s ``x_origin.md`` if it has one (the paired layout).
+
+    Its problems stay with it: nothing in the original can fail a build of
+    the translation.
+    """
     from .page import read_page
 
     companion = companion_of(source)
     data = companion_bytes(root, source)
     if not data and not (root / companion).is_file():
         return None
-    return read_page(root, companion, data, tab_names, diags)
+    problems = Diagnostics()
+    page = read_page(root, companion, data, tab_names, problems)
+    return Origin(page, problems=problems.items)
 
 
 __all__ = [

@@ -67,8 +67,8 @@ def _read_one(job: _ReadJob) -> bytes:
     diags = Diagnostics()
     page = read_page(Path(job.root), job.source, job.data, job.tab_names, diags)
     if job.langs is not None:
-        origin = read_origin_page(Path(job.root), job.source, job.tab_names, diags)
-        page = pair_page(page, job.langs, diags, origin)
+        origin = read_origin_page(Path(job.root), job.source, job.tab_names)
+        page = pair_page(page, job.langs, diags, origin)  # x_origin.md's problems stay in page.origin
     body = pickle.dumps((page, diags.items), protocol=pickle.HIGHEST_PROTOCOL)
     if job.store is not None:
         job.store.put("read", job.key, body)

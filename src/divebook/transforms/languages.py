@@ -1,7 +1,8 @@
 """Language views of a translated book: one language each, or both side by side.
 
-The reader leaves a bilingual page as ``Translated`` pairs.  Before
-numbering, a view keeps one side of every pair:
+The reader leaves an interleaved page as ``Translated`` pairs, and a page
+in the paired layout as ``x.md`` written, its ``x_origin.md`` kept beside it
+(``Page.origin``).  Before numbering, a view keeps one side of every pair:
 
 * the **translation** view (the book's ``[project] lang``, the default)
   keeps each translation; an original with no translation stays as
@@ -9,6 +10,13 @@ numbering, a view keeps one side of every pair:
   untranslated (in the original language);
 * the **original** view (``[translation] origin_lang``) keeps each
   original and drops what the translator added.
+
+A page in the paired layout is ``x.md`` alone in the translation view, as
+d2lbook builds it, and ``x_origin.md`` alone in the original view, under
+the translation's tocs (the book has one structure).  Problems of the
+original view that are not about text of an interleaved page belong to the
+translation's report (``translation.add_problems``), not to the build:
+nothing in ``x_origin.md`` can fail a build of the translation.
 
 Each view is then numbered, labelled and cited on its own
 (``resolve_book``), so references read "그림 3.1.2" in one and "Fig. 3.1.2"
@@ -28,9 +36,10 @@ import copy
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable
 
+from ..diagnostics import Diagnostic, Diagnostics
 from ..tree import (
-    Block, Book, Directive, Figure, FootnoteDef, Heading, ListBlock, MathBlock, Page, Quote, Table,
-    TabContent, Translated, walk_blocks,
+    Block, Book, Directive, Figure, FootnoteDef, Heading, ListBlock, MathBlock, Page, Pos, Quote,
+    Table, TabContent, Text, Toc, Translated, walk_blocks,
 )
 from . import resolve_book
 
@@ -54,10 +63,30 @@ class LanguageView:
     prefix: str  # where its pages go inside OUT/html: "", "en/", "bilingual/"
     book: Book
     langs: LanguagePair
+    #: whether a problem this view finds in a file is the build's; the others go to
+    #: the translation's report (None: every problem is the build's)
+    builds_file: Callable[[str], bool] | None = None
 
     @property
     def default(self) -> bool:
         return self.prefix == ""
+
+    def report(self, ctx: "BuildContext", problems: list[Diagnostic]) -> None:
+        """Hand the problems this view found to the build or to the translation's report."""
+        if self.builds_file is None:
+            ctx.diags.extend(problems)
+            return
+        from ..translation import add_problems
+
+        status = ctx.extra.get("translation")
+        held = []
+        for d in problems:
+            if self.builds_file(d.file) or not isinstance(status, dict):
+                ctx.diags.items.append(d)
+            else:
+                held.append(d)
+        if held:
+            add_problems(status, held)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------
@@ -128,6 +157,37 @@ def _original_side(block: Block, translated: bool) -> Block:
         if isinstance(b, (Heading, Figure, Table, MathBlock)) and b.anchor:
             b.anchor = ORIGINAL_ANCHOR + b.anchor
     return block
+
+
+def _by_pos(blocks: list[Block]) -> dict[Pos, list[Block]]:
+    """A view's top-level blocks by where they were written (a cell run per tab is several)."""
+    found: dict[Pos, list[Block]] = {}
+    for block in blocks:
+        found.setdefault(block.pos, []).append(block)  # type: ignore[union-attr]
+    return found
+
+
+def side_by_side_files(pairs: list[Block], translated: list[Block], original: list[Block]) -> list[Block]:
+    """Side by side for the paired layout: the alignment of ``x_origin.md`` with ``x.md``
+    (``pairs``), each side taken from its own resolved view, as far as it aligns."""
+    t_at, o_at = _by_pos(translated), _by_pos(original)
+    out: list[Block] = []
+    for row in pairs:
+        if not isinstance(row, Translated):
+            shown = t_at.get(row.pos, [])  # type: ignore[union-attr]
+            if shown:
+                out.extend(shown)  # code and the like, shared
+            else:  # in the original only
+                out.extend(Translated(_original_side(o, True), None, o.pos)  # type: ignore[union-attr]
+                           for o in o_at.get(row.pos, []))  # type: ignore[union-attr]
+            continue
+        left = o_at.get(row.original.pos, []) if row.original is not None else []  # type: ignore[union-attr]
+        right = [b for side in ([row.translation] if row.translation is not None else []) + row.more
+                 for b in t_at.get(side.pos, [])]  # type: ignore[union-attr]
+        if left or right:
+            out.append(Translated(_original_side(left[0], True) if left else None,
+                                  right[0] if right else None, row.pos, row.stale, right[1:]))
+    return out
 
 
 def side_by_side(paired: list[Block], translated: list[Block], original: list[Block]) -> list[Block]:
@@ -205,11 +265,83 @@ def has_originals(book: Book) -> bool:
     """Whether any page holds original-language text (interleaved, or in ``x_origin.md``).
 
     A book configured as a translation whose sources are the translation
-    alone (d2l-zh: d2lbook's ``[translation]`` only names where its machine
+    alone (d2l-ja: d2lbook's ``[translation]`` only names where its machine
     translation came from) is built as a one-language book.
     """
-    return any(isinstance(block, Translated) and block.original is not None
-               for page in book.pages.values() for block in walk_blocks(page.blocks))
+    for page in book.pages.values():
+        if page.origin is not None or any(isinstance(block, Translated) and block.original is not None
+                                          for block in walk_blocks(page.blocks)):
+            return True
+    return False
+
+
+def _title_from_config(book: Book, title: str, langs: LanguagePair, diags: Diagnostics) -> None:
+    """The home page's title left in the original is translated by the book's own title.
+
+    A translated book's ``[project] title`` is the translation's title (d2l-ko's
+    config names the Korean book while its ``index.md`` kept the English
+    heading): the home page shows that, not the original marked untranslated.
+    """
+    from ..reader.languages import TRANSLATION as IN_TRANSLATION
+
+    root = book.pages.get(book.root)
+    if root is None or root.origin is not None or not title.strip() \
+            or langs.classify(title).side != IN_TRANSLATION:
+        return
+    first = next((b for b in walk_blocks(root.blocks)
+                  if isinstance(b, Heading) or isinstance(b, Translated) and isinstance(b.original, Heading)),
+                 None)
+    if not isinstance(first, Translated) or first.translation is not None or first.original is None:
+        return
+    heading = first.original
+    assert isinstance(heading, Heading)
+    first.translation = Heading(heading.level, [Text(title.strip())], heading.pos, heading.label)
+    diags.items = [d for d in diags.items
+                   if not (d.code == "untranslated" and d.file == heading.pos.file
+                           and d.line == heading.pos.line and d.message.startswith("this heading"))]
+
+
+def _interleaved(page: Page) -> bool:
+    """Whether the page holds both languages itself (not ``x_origin.md`` beside it)."""
+    return page.origin is None and any(isinstance(b, Translated) for b in walk_blocks(page.blocks))
+
+
+def _with_tocs(blocks: list[Block], tocs_from: list[Block]) -> list[Block]:
+    """``blocks`` (an original) with its tocs replaced by the translation's, in order.
+
+    The book has one structure, the translation's: an original listing other
+    pages (or none) would give its site pages that the book does not have.
+    """
+    tocs = [copy.deepcopy(b) for b in walk_blocks(tocs_from) if isinstance(b, Toc)]
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Toc):
+            if tocs:
+                out.append(tocs.pop(0))
+            continue
+        out.append(block)
+    return out + tocs
+
+
+def original_blocks(page: Page) -> list[Block]:
+    """What the original's site shows of ``page`` before one side is kept."""
+    if page.origin is None:
+        return page.blocks
+    return _with_tocs(page.origin.page.blocks, page.blocks)
+
+
+def _original_book(book: Book) -> Book:
+    """The book for the original's view, made before ``book`` is resolved.
+
+    An ``x_origin.md`` is shown by this view only, so its blocks are used as
+    they are; other pages are copied (both views number and link them).
+    """
+    pages = {}
+    for source, page in book.pages.items():
+        blocks = original_blocks(page) if page.origin is not None else copy.deepcopy(page.blocks)
+        pages[source] = replace(page, blocks=blocks, title=list(page.title))
+    return Book(root=book.root, pages=pages, order=list(book.order), toc=copy.deepcopy(book.toc),
+                orphans=list(book.orphans))
 
 
 def resolve_languages(ctx: "BuildContext") -> bool:
@@ -220,46 +352,70 @@ def resolve_languages(ctx: "BuildContext") -> bool:
     every view to write.
     """
     from ..reader.bilingual import book_languages
-    from ..translation import mark_stale, translation_status
+    from ..translation import mark_stale, page_pairs, translation_status
 
     assert ctx.book is not None
     langs = book_languages(ctx.config)
     if langs is None or not has_originals(ctx.book):
         return False  # one language (a book whose pages hold the translation alone is one too)
     book = ctx.book
+    _title_from_config(book, ctx.config.title, langs, ctx.diags)
     git = mark_stale(book, ctx.config, ctx.store, ctx.diags, ctx.jobs)
-    ctx.extra["translation"] = translation_status(book, langs, git)
+    status = translation_status(book, langs, git)
+    ctx.extra["translation"] = status
     kinds = _selected(ctx.options.lang, langs)
     ctx.extra["langs"] = [langs.translation, langs.origin] if kinds[0] == TRANSLATION \
         else [langs.origin, langs.translation]
+    interleaved = {source for source, page in book.pages.items() if _interleaved(page)}
+    companions = {page.origin.page.source for page in book.pages.values() if page.origin is not None}
+
+    def not_companion(file: str) -> bool:
+        return file not in companions
 
     paired = {source: page.blocks for source, page in book.pages.items()}
-    others: dict[str, Book] = {}
-    for kind in kinds[1:]:
-        if kind == ORIGINAL:
-            others[kind] = copy.deepcopy(book)
-    main_kind = kinds[0]
+    obook = _original_book(book) if ORIGINAL in kinds[1:] else None
+    if kinds[0] == ORIGINAL:  # --lang <origin>: the book itself becomes the original's
+        for page in book.pages.values():
+            page.blocks = original_blocks(page)
     views: list[LanguageView] = []
-    for kind, view_book in [(main_kind, book)] + list(others.items()):
+    for kind in kinds:
+        if kind == SIDE_BY_SIDE:
+            continue
+        main = kind == kinds[0]
+        view_book = book if main else obook
+        assert view_book is not None
         side, lang = (TRANSLATION, langs.translation) if kind == TRANSLATION else (ORIGINAL, langs.origin)
         for page in view_book.pages.values():
             resolve_page_language(page, side, lang)
         view_book.lang = lang
+        builds_file: Callable[[str], bool] | None = None  # the translation: all its problems
+        if kind == ORIGINAL and main:  # built alone (--lang): x_origin.md still fails nothing
+            builds_file = not_companion
+        elif kind == ORIGINAL:
+            # Beside the translation's site, only problems in text that interleaved pages
+            # hold are the build's (the translation's site has the same text).
+            builds_file = interleaved.__contains__
+        view = LanguageView(lang, kind, view_prefix(kind, langs), view_book, langs, builds_file)
+        found = Diagnostics()
+        resolve_book(view_book, ctx.config, ctx.store, found)
         # Problems found in both views are reported once (Diagnostics.sorted drops repeats).
-        resolve_book(view_book, ctx.config, ctx.store, ctx.diags)
-        views.append(LanguageView(lang, kind, view_prefix(kind, langs), view_book, langs))
+        view.report(ctx, found.items)
+        views.append(view)
     if SIDE_BY_SIDE in kinds:
-        tbook, obook = book, others[ORIGINAL]
-        pages = {source: replace(page, blocks=side_by_side(paired[source], page.blocks,
-                                                           obook.pages[source].blocks))
-                 for source, page in tbook.pages.items()}
-        sbs = replace(tbook, pages=pages)
+        assert obook is not None
+        pages = {}
+        for source, page in book.pages.items():
+            other = obook.pages[source].blocks
+            blocks = side_by_side_files(page_pairs(page), page.blocks, other) if page.origin is not None \
+                else side_by_side(paired[source], page.blocks, other)
+            pages[source] = replace(page, blocks=blocks)
+        sbs = replace(book, pages=pages)
+        # Its translations are the translation's site's; the originals of x_origin.md are not.
         views.append(LanguageView(langs.translation, SIDE_BY_SIDE, view_prefix(SIDE_BY_SIDE, langs),
-                                  sbs, langs))
+                                  sbs, langs, not_companion))
     ctx.views = views
     ctx.extra["views"] = [{"lang": v.lang, "kind": v.kind, "html": v.prefix} for v in views]
     return True
-
 
 
 def language_books(ctx: "BuildContext") -> list[LanguageView]:

@@ -19,6 +19,7 @@ import posixpath
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..diagnostics import Diagnostics
 from ..i18n import language_name
 from ..i18n import strings as ui_strings
 from ..tree import (
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from .html import HtmlResult
     from ..build import BuildContext
     from ..transforms.languages import LanguageView
-    from .html_nodes import PageRenderer
+    from .html_nodes import PageRenderer, Site
 
 #: The status page (a page of the default-language site, in no toc).
 STATUS_SOURCE = "translation-status.md"
@@ -51,7 +52,14 @@ def render_translated(r: "PageRenderer", t: Translated) -> str:
         return (f'<div class="untranslated"{lang} data-label="{label}" title="{label}">'
                 f'{r.block(t.original)}</div>\n')
     toc_before = len(r.local_toc)
-    left = r.block(t.original) if t.original is not None else ""
+    left = ""
+    if t.original is not None:
+        # The original's column reads in its language: "Fig. 2.3.1", not "그림 2.3.1".
+        r.site = _in_origin_language(site)
+        try:
+            left = r.block(t.original)
+        finally:
+            r.site = site
     if t.translation is not None:
         del r.local_toc[toc_before:]  # the translation's headings make the page's toc
         right = r.blocks([t.translation, *t.more])
@@ -69,6 +77,13 @@ def render_translated(r: "PageRenderer", t: Translated) -> str:
         classes.append("added")
     return (f'<div class="{" ".join(classes)}"><div class="side original" lang="{origin}">{left}</div>'
             f'<div class="side translation" lang="{esc(site.lang)}">{right}</div></div>\n')
+
+
+def _in_origin_language(site: "Site") -> "Site":
+    """``site`` with the original's language and UI strings (for its column)."""
+    if not site.origin_lang or site.origin_lang == site.lang:
+        return site
+    return replace(site, lang=site.origin_lang, strings=ui_strings(site.origin_lang))
 
 
 def page_languages(view: "LanguageView", page_output: str, output: str, source: str) -> dict:
@@ -112,8 +127,14 @@ def status_page(status: dict, lang: str, side_by_side: bool) -> Page:
     ]
     if not status.get("git"):
         blocks.append(Paragraph([Text(s["status_no_git"])], pos))
+    # Paired files (x_origin.md) are compared, not merged: what differs is counted here.
+    paired = any(page["layout"] == "paired" for page in status["pages"])
+    if paired:
+        blocks.append(Paragraph([Text(s["status_problems_note"].format(
+            count=len(status.get("problems", []))))], pos))
     head = [s["status_page"], s["status_translated"], s["status_missing"], s["status_stale"],
-            s["status_done"]] + ([s["side_by_side"]] if side_by_side else [])
+            s["status_done"]] + ([s["status_problems"]] if paired else []) \
+        + ([s["side_by_side"]] if side_by_side else [])
     body = []
     for page in status["pages"]:
         title = page["title"] or page["source"]
@@ -124,6 +145,8 @@ def status_page(status: dict, lang: str, side_by_side: bool) -> Page:
             TableCell([Text(str(page["stale"]))]),
             TableCell([Text(f'{page["percent"]:g}%')]),
         ]
+        if paired:
+            row.append(TableCell([Text(str(page.get("problems", 0)))]))
         if side_by_side:
             from ..transforms.languages import SIDE_BY_SIDE_DIR
 
@@ -131,8 +154,11 @@ def status_page(status: dict, lang: str, side_by_side: bool) -> Page:
         body.append(row)
     body.append([TableCell([Text(s["status_total"])]), TableCell([Text(str(total["translated"]))]),
                  TableCell([Text(str(total["missing"]))]), TableCell([Text(str(total["stale"]))]),
-                 TableCell([Text(f'{total["percent"]:g}%')])] + ([TableCell([])] if side_by_side else []))
-    align = ["left", "right", "right", "right", "right"] + (["left"] if side_by_side else [])
+                 TableCell([Text(f'{total["percent"]:g}%')])]
+                + ([TableCell([Text(str(len(status.get("problems", []))))])] if paired else [])
+                + ([TableCell([])] if side_by_side else []))
+    align = ["left", "right", "right", "right", "right"] + (["right"] if paired else []) \
+        + (["left"] if side_by_side else [])
     blocks.append(Table([[TableCell([Text(h)]) for h in head]], body, align, pos))
     return Page(source=STATUS_SOURCE, blocks=blocks, title=blocks[0].children, lang=lang)  # type: ignore[attr-defined]
 
@@ -151,12 +177,15 @@ def write_language_sites(ctx: BuildContext) -> HtmlResult:
     total = HtmlResult()
     status = ctx.extra.get("translation")
     has_sbs = any(v.kind == SIDE_BY_SIDE for v in ctx.views)
-    for view in ctx.views:
+    # The translation's site last: its status page counts what the others found.
+    for view in sorted(ctx.views, key=lambda v: v.kind == TRANSLATION):
         book = view.book
         if view.kind == TRANSLATION and isinstance(status, dict):
             book = _with_status(book, status_page(status, view.lang, has_sbs))
-        result = write_html(book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, view=view,
+        found = Diagnostics()
+        result = write_html(book, ctx.config, ctx.out / "html", ctx.store, found, view=view,
                             jobs=ctx.jobs)
+        view.report(ctx, found.items)
         total.written.extend(result.written)
         total.rendered.extend(result.rendered)
         total.removed.extend(result.removed)
