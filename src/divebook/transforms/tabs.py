@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..tree import Block, CodeCell, ListBlock, Page, Quote, TabContent, TabGroup, Translated
+from ..tree import Block, CodeCell, ListBlock, Page, Quote, TabContent, TabGroup, Translated, walk_blocks
 
 _SELECTED = re.compile(r"^(\s*)(if|elif)\b(.*\btab\.selected\([^)]*\).*?)\s*:\s*(#.*)?$")
 _SELECTED_CALL = re.compile(r"\btab\.selected\(([^)]*)\)")
@@ -35,10 +35,21 @@ def code_for_tab(source: str, tab: str) -> str:
 
     ``if tab.selected('a', 'b'):`` keeps its body (one level less indented)
     when ``tab`` is listed and drops it otherwise; ``elif tab.selected`` and a
-    final ``else:`` continue the same chain.
+    final ``else:`` continue the same chain.  Selections nested in a kept
+    branch are cut too, at any depth: each pass cuts the outermost ones, and
+    the passes stop when one changes nothing.
     """
     if "tab.selected" not in source:
         return source
+    while True:
+        cut = _cut_outermost(source, tab)
+        if cut == source or "tab.selected" not in cut:
+            return cut
+        source = cut
+
+
+def _cut_outermost(source: str, tab: str) -> str:
+    """One pass of ``code_for_tab``: the outermost selections; a kept body is copied as it is."""
     lines = source.split("\n")
     out: list[str] = []
     # (indent of the if-line, whether this branch is kept, whether any branch of the chain matched)
@@ -208,3 +219,25 @@ def page_tabs(page: Page) -> list[str]:
         if isinstance(block, CodeCell) and block.executable:
             tabs.update(block.tabs)
     return sorted(tabs)
+
+
+def tabs_with_code(page: Page, tab_names: list[str]) -> list[str]:
+    """The tabs that run ``page`` (in the book's order): d2lbook's rule.
+
+    A tab runs a page when some cell names it without naming every tab;
+    the default tab (the first) runs it when any cell is its.  So a page
+    whose code is all ``#@tab all`` runs in the default tab only.  The
+    executor and the companion library both decide by this rule.
+    """
+    all_tabs = set(tab_names)
+    default = tab_names[0]
+    named: set[str] = set()
+    any_default = False
+    for block in walk_blocks(page.blocks):
+        if not (isinstance(block, CodeCell) and block.executable):
+            continue
+        if default in block.tabs:
+            any_default = True
+        if set(block.tabs) != all_tabs or len(tab_names) == 1:
+            named.update(block.tabs)
+    return [t for t in tab_names if t in named or (t == default and any_default)]
