@@ -20,18 +20,19 @@ from tests.conftest import REPO, require
 
 
 def kernel_venv(name: str, packages: list[str], timeout: float = 1200,
-                on_top_of: Path | None = None) -> Path:
+                on_top_of: Path | None = None, pip_args: tuple[str, ...] = ()) -> Path:
     """A venv holding ``packages`` and ipykernel; made once and reused.
 
     ``on_top_of`` (another venv's interpreter, e.g. a starter tab's) makes a
     venv that also sees that venv's packages, through a ``.pth`` file: pip
     then installs only what it lacks, and the big framework is not fetched
     again.  A change to the other venv's packages makes this one again.
+    ``pip_args`` go to ``pip install`` (an extra index, say).
     """
     version = f"py{sys.version_info.major}{sys.version_info.minor}"
     root = Path(tempfile.gettempdir()) / f"divebook-test-env-{name}-{version}"
     base_site = _site_packages(on_top_of) if on_top_of is not None else None
-    wanted = json.dumps(sorted(set(packages + ["ipykernel"])))
+    wanted = json.dumps(sorted(set(packages + ["ipykernel"])) + list(pip_args))
     # what the stamp records: the packages, and for an overlay the state of the venv below
     state = json.dumps([wanted, str(base_site), base_site.stat().st_mtime_ns]) if base_site else wanted
     lock_path = root.with_suffix(".lock")

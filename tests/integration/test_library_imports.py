@@ -7,7 +7,8 @@ into a copy of the book's text (``d2l/`` added).  Then:
 
 * torch and mxnet: the module imports in the starter book's environment for
   that tab (what ``make demo`` makes), plus the few packages the d2l modules
-  import and the starter lacks (``kernel_venv(..., on_top_of=...)``), and
+  import and the starter lacks (pandas, requests, torchvision: a venv made
+  once on top of the starter's, ``kernel_venv(..., on_top_of=...)``), and
   every name the build says it saved (``Class.method`` too) is defined;
 * tensorflow and jax (no environment here): pyflakes finds no undefined name
   but one that the published ``d2l/jax.py`` has as well.
@@ -42,10 +43,9 @@ HEADERS = {
     "tensorflow": _DATA + "import tensorflow as tf\nnn_Module = tf.keras.Model\n",
     "jax": _DATA,
 }
-#: what importing the d2l modules needs beyond the starter environments (torch 2.13 and
-#: mxnet 1.9.1 with numpy, matplotlib, scipy, ipykernel); torchvision 0.28 is torch 2.13's
-EXTRA = {"pytorch": ["torchvision==0.28.0", "pandas", "requests"],
-         "mxnet": ["pandas", "numpy<1.24"]}
+#: what importing the d2l modules needs beyond the starter environments (torch and
+#: mxnet 1.9.1 with numpy, matplotlib, scipy, ipykernel); torchvision is added per torch build
+EXTRA = {"pytorch": ["pandas", "requests"], "mxnet": ["pandas", "numpy<1.24"]}
 #: undefined names the published module has too: jax's `SGD.__call__` is written without `self`
 PUBLISHED_UNDEFINED = {"tensorflow": set(), "jax": {"self"}}
 
@@ -103,6 +103,26 @@ def test_shared_pages_stay_out_of_the_tabs_that_do_not_run_them(d2l_lib):
         assert name in names["pytorch"] and name not in names["tensorflow"] | names["jax"], name
 
 
+def torchvision_for(python: Path) -> tuple[str, tuple[str, ...]]:
+    """The torchvision built for the torch of ``python``, and where pip finds it.
+
+    torch 2.N pairs with torchvision 0.(N+15).  A local build such as
+    ``2.13.0+cpu`` needs torchvision's build of the same name, which is on
+    PyTorch's own index, not on PyPI (PyPI's Linux torchvision is built for
+    CUDA torch and does not load with a CPU torch).
+    """
+    found = subprocess.run([str(python), "-c", "import importlib.metadata as m; print(m.version('torch'))"],
+                           capture_output=True, text=True)
+    require(found.returncode == 0, f"torch in the starter's pytorch environment ({found.stderr[-300:]})")
+    version = found.stdout.strip()
+    public, _, local = version.partition("+")
+    major, minor, patch = (public.split(".") + ["0", "0"])[:3]
+    vision = f"torchvision==0.{int(minor) + 15}.{patch}"
+    if not local:
+        return vision, ()
+    return f"{vision}+{local}", ("--extra-index-url", f"https://download.pytorch.org/whl/{local}")
+
+
 _IMPORT = """
 import importlib, json, sys
 module = importlib.import_module(sys.argv[1])
@@ -121,7 +141,12 @@ def test_the_module_imports_with_its_framework_and_defines_every_saved_name(d2l_
     lib, report = d2l_lib
     config = load_config(STARTER, Diagnostics())
     starter = tab_environment(config, tab)  # the environment `make demo` made for the tab
-    python = kernel_venv(f"d2l-{tab}", EXTRA[tab], on_top_of=starter.python) / "bin" / "python"
+    packages, pip_args = list(EXTRA[tab]), ()
+    if tab == "pytorch":
+        vision, pip_args = torchvision_for(starter.python)
+        packages.append(vision)
+    python = kernel_venv(f"d2l-{tab}", packages, on_top_of=starter.python,
+                         pip_args=pip_args) / "bin" / "python"
     saved = report["library"][tab]["names"]
     assert len(saved) > 150
     result = subprocess.run([str(python), "-c", _IMPORT, f"d2l.{MODULES[tab]}", json.dumps(saved)],
