@@ -64,6 +64,6 @@ def _missing_twins(libraries: list[TabLibrary], ctx: "BuildContext") -> None:
         have, lack = ", ".join(by_tab), ", ".join(missing)
         plural = len(missing) > 1
         ctx.diags.warning(definition.pos, f"`{name}` is saved for {have} but not for {lack}, which "
-                          f"also {'have' if plural else 'has'} code on this page; save "
+                          f"also {'run' if plural else 'runs'} this page; save "
                           f"{'their' if plural else 'its'} version too, or the {lack} library "
                           f"will lack `{name}`", "library-twin")
