@@ -51,11 +51,11 @@ def code_for_tab(source: str, tab: str) -> str:
     final ``else:`` continue the same chain.  Selections nested in a kept
     branch are cut too, at any depth, their bodies moved out one more level.
 
-    One layout is read as its author means it, as d2lbook does: a nested
-    selection written at the level of a ``def`` it follows, right after that
-    function's body, with its own body at the function body's level (d2l-en's
-    ``if tab.selected('tensorflow'): self.training = None`` after
-    ``def __init__``), continues the function: its body stays in it.
+    One layout is read as its author means it (and as the published d2l
+    modules have it): a nested selection written at the level of a ``def``
+    it follows, right after that function's body, continues the function:
+    its body stays in it (d2l-en's ``if tab.selected('tensorflow'):
+    self.training = None`` right after ``def __init__``'s body).
     """
     if "tab.selected" not in source:
         return source
@@ -84,7 +84,8 @@ def code_for_tab(source: str, tab: str) -> str:
     return "\n".join(out)
 
 
-def _continue_chain(open_: list[_Branch], line: str, indent: int, m_sel, tab: str) -> bool:  # type: ignore[no-untyped-def]
+def _continue_chain(open_: list[_Branch], line: str, indent: int, m_sel: re.Match[str] | None,
+                    tab: str) -> bool:
     """``elif tab.selected`` / ``else`` of the innermost open chain: switch its branch."""
     if not open_ or indent != open_[-1].indent:
         return False
