@@ -120,7 +120,9 @@ def torchvision_for(python: Path) -> tuple[str, tuple[str, ...]]:
     vision = f"torchvision==0.{int(minor) + 15}.{patch}"
     if not local:
         return vision, ()
-    return f"{vision}+{local}", ("--extra-index-url", f"https://download.pytorch.org/whl/{local}")
+    # (a wheel of that name in pip's find-links folder serves as well, where the index is unreachable)
+    return f"{vision}+{local}", ("--extra-index-url", f"https://download.pytorch.org/whl/{local}",
+                                 "--retries", "1")
 
 
 _IMPORT = """
