@@ -19,26 +19,48 @@ from pathlib import Path
 from tests.conftest import REPO, require
 
 
-def kernel_venv(name: str, packages: list[str], timeout: float = 1200) -> Path:
-    """A venv holding ``packages`` and ipykernel; made once and reused."""
+def kernel_venv(name: str, packages: list[str], timeout: float = 1200,
+                on_top_of: Path | None = None, pip_args: tuple[str, ...] = ()) -> Path:
+    """A venv holding ``packages`` and ipykernel; made once and reused.
+
+    ``on_top_of`` (another venv's interpreter, e.g. a starter tab's) makes a
+    venv that also sees that venv's packages, through a ``.pth`` file: pip
+    then installs only what it lacks, and the big framework is not fetched
+    again.  A change to the other venv's packages makes this one again.
+    ``pip_args`` go to ``pip install`` (an extra index, say).
+    """
     version = f"py{sys.version_info.major}{sys.version_info.minor}"
     root = Path(tempfile.gettempdir()) / f"divebook-test-env-{name}-{version}"
-    wanted = json.dumps(sorted(set(packages + ["ipykernel"])))
+    base_site = _site_packages(on_top_of) if on_top_of is not None else None
+    wanted = json.dumps(sorted(set(packages + ["ipykernel"])) + list(pip_args))
+    # what the stamp records: the packages, and for an overlay the state of the venv below
+    state = json.dumps([wanted, str(base_site), base_site.stat().st_mtime_ns]) if base_site else wanted
     lock_path = root.with_suffix(".lock")
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         stamp = root / ".divebook-ready"
-        if stamp.exists() and stamp.read_text() == wanted and (root / "bin" / "python").exists():
+        if stamp.exists() and stamp.read_text() == state and (root / "bin" / "python").exists():
             return root
         shutil.rmtree(root, ignore_errors=True)
-        made = subprocess.run([sys.executable, "-m", "venv", str(root)], capture_output=True, text=True)
+        python = str(on_top_of) if on_top_of is not None else sys.executable
+        made = subprocess.run([python, "-m", "venv", str(root)], capture_output=True, text=True)
         require(made.returncode == 0, f"a venv for the `{name}` kernel ({made.stderr.strip()[-300:]})")
+        if base_site is not None:
+            (_site_packages(root / "bin" / "python") / "divebook-base.pth").write_text(f"{base_site}\n")
         pip = subprocess.run([str(root / "bin" / "python"), "-m", "pip", "install", "-q",
                               *json.loads(wanted)], capture_output=True, text=True, timeout=timeout)
         require(pip.returncode == 0, f"pip install {' '.join(json.loads(wanted))} for the `{name}` "
                 f"kernel ({pip.stderr.strip()[-500:]})")
-        stamp.write_text(wanted)
+        stamp.write_text(state)
         return root
+
+
+def _site_packages(python: Path) -> Path:
+    """The ``site-packages`` folder of the venv whose interpreter is ``python``."""
+    found = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           capture_output=True, text=True)
+    require(found.returncode == 0, f"a working Python at {python} ({found.stderr.strip()[-300:]})")
+    return Path(found.stdout.strip())
 
 
 def register_kernel(jupyter_path: Path, name: str, python: Path | str, env: dict | None = None,

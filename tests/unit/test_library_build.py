@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,11 @@ TINY = {
             if tab.selected('mxnet'):
                 self.n += 2 * k
             return self
+        ```
+
+        ```{.python .input}
+        #@tab mxnet
+        Counter().add()  # a cell of its own: mxnet runs this page, and saves from it
         ```
     """,
     "ch/b.md": """
@@ -371,3 +377,97 @@ def test_cache_key_inputs_change_for_the_edited_tab_only(make_book, tmp_path):
     assert ctx.outputs["lib"] == ["tiny/torch.py"]
     assert key("ch/b.md", "pytorch") != before[("ch/b.md", "pytorch")]
     assert key("ch/b.md", "mxnet") == before[("ch/b.md", "mxnet")]
+
+
+def test_a_page_of_shared_cells_saves_for_the_default_tab_only(make_book, tmp_path):
+    """d2lbook's rule, the one execution follows: a tab runs (and saves from) a page only
+    when some cell names it; a page whose code is all `#@tab all` is the default tab's."""
+    book = make_book({
+        "config.ini": "[build]\ntabs = pytorch, mxnet, jax\n[library-pytorch]\nlib_file = k/torch.py\n"
+                      "[library-mxnet]\nlib_file = k/mxnet.py\n[library-jax]\nlib_file = k/jax.py\n",
+        "index.md": "# K\n\n```toc\nshared\nnamed\n```\n",
+        "shared.md": """
+            # Shared
+
+            ```{.python .input}
+            #@tab all
+            def everywhere():  #@save
+                return 1
+            ```
+        """,
+        "named.md": """
+            # Named
+
+            ```{.python .input}
+            #@tab all
+            def shared_here():  #@save
+                return 2
+            ```
+
+            ```{.python .input}
+            #@tab mxnet
+            x = shared_here()
+            ```
+        """,
+    })
+    build(BuildOptions(book=book, out=tmp_path / "out", targets=["lib"]))
+    lib = tmp_path / "out" / "lib" / "k"
+    defined = {tab: re.findall(r"^def (\w+)", (lib / f"{tab}.py").read_text(), re.M)
+               for tab in ("torch", "mxnet", "jax")}
+    assert defined == {"torch": ["everywhere", "shared_here"], "mxnet": ["shared_here"], "jax": []}
+    # and `check` does not ask jax for a twin of what only the pages it does not run save
+    status, checked = check(BuildOptions(book=book, out=tmp_path / "check", evaluate=False))
+    assert status == 0 and [d.code for d in checked.diags.warnings] == []
+
+
+HEADER_BOOK = {
+    "config.ini": """
+        [build]
+        tabs = mxnet
+
+        [library-mxnet]
+        lib_file = h/mxnet.py
+        lib_name = np
+        simple_alias = sqrt, floor_of -> floor
+        alias =
+            base = nn_Module
+    """,
+    "h/mxnet.py": """
+        import math as np
+        nn_Module = object
+
+        #################   WARNING   ################
+    """,
+    "index.md": """
+        # H
+
+        ```{.python .input}
+        class Net(base):  #@save
+            pass
+        ```
+    """,
+}
+
+
+def test_names_of_the_authors_header_count_as_imported(make_book, tmp_path):
+    """A header that imports `np` needs no saved `import np`; aliases reading header names
+    run before the saved code that uses them."""
+    book = make_book(HEADER_BOOK)
+    status, checked = check(BuildOptions(book=book, out=tmp_path / "check", evaluate=False))
+    assert status == 0 and [d.message for d in checked.diags.warnings] == []
+    out = tmp_path / "out"
+    assert main(["build", "lib", "-C", str(book), "--out", str(out)]) == 0
+    module = (out / "lib" / "h" / "mxnet.py").read_text()
+    assert module.index("import math as np") < module.index("base = nn_Module") < \
+        module.index("sqrt = np.sqrt") < module.index("class Net(base)")
+    assert run_python(out / "lib", "from h import mxnet as m\nprint(m.floor_of(2.5), m.sqrt(4), "
+                      "m.Net.__mro__[1].__name__)") == "2 2.0 object"
+
+
+def test_a_header_without_the_import_still_gets_the_advice(make_book, tmp_path):
+    files = dict(HEADER_BOOK)
+    files["h/mxnet.py"] = "nn_Module = object\n\n#################   WARNING   ################\n"
+    status, checked = check(BuildOptions(book=make_book(files), out=tmp_path / "check", evaluate=False))
+    assert [(d.file, d.line, d.code) for d in checked.diags.warnings] == [
+        ("config.ini", 6, "library-alias")]
+    assert "save an `import np`" in checked.diags.warnings[0].message

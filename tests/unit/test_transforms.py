@@ -210,6 +210,54 @@ def test_code_for_tab_cuts_branches():
     assert [code_for_tab(chain, t) for t in "abc"] == ["v = 1", "v = 2", "v = 3"]
 
 
+def test_code_for_tab_cuts_nested_selections_at_any_depth():
+    # d2l-en's base Module: a tensorflow-only line inside an mxnet-and-tensorflow branch
+    source = ("class M:\n"
+              "    if tab.selected('mxnet', 'tensorflow'):\n"
+              "        def __init__(self):\n"
+              "            self.board = 1\n"
+              "            if tab.selected('tensorflow'):\n"
+              "                self.training = None\n"
+              "                if tab.selected('mxnet'):\n"
+              "                    never = 1\n"
+              "            elif tab.selected('mxnet'):\n"
+              "                self.ctx = 0\n"
+              "    def loss(self):\n"
+              "        pass")
+    assert code_for_tab(source, "mxnet") == (
+        "class M:\n    def __init__(self):\n        self.board = 1\n        self.ctx = 0\n"
+        "    def loss(self):\n        pass")
+    assert code_for_tab(source, "tensorflow") == (
+        "class M:\n    def __init__(self):\n        self.board = 1\n        self.training = None\n"
+        "    def loss(self):\n        pass")
+    assert code_for_tab(source, "jax") == "class M:\n    def loss(self):\n        pass"
+    # d2l-en's layout: the nested `if` at the level of the `def` it follows, its body at the
+    # function body's level, continues the function (as its author means, and d2lbook reads it)
+    d2l = ("class Module:\n"
+           "    if tab.selected('mxnet', 'tensorflow'):\n"
+           "        def __init__(self):\n"
+           "            self.board = 1\n"
+           "        if tab.selected('tensorflow'):\n"
+           "            self.training = None\n"
+           "\n"
+           "    if tab.selected('jax'):\n"
+           "        board: int = 0\n"
+           "\n"
+           "    def loss(self):\n"
+           "        pass")
+    assert code_for_tab(d2l, "tensorflow") == (
+        "class Module:\n    def __init__(self):\n        self.board = 1\n        self.training = None\n"
+        "\n    def loss(self):\n        pass")
+    assert code_for_tab(d2l, "mxnet") == (
+        "class Module:\n    def __init__(self):\n        self.board = 1\n    def loss(self):\n        pass")
+    # after a loop (not a def) the nested body leaves the loop, as Python reads it
+    loop = ("if tab.selected('a', 'b'):\n    for i in x:\n        y = i\n"
+            "    if tab.selected('a'):\n        z = 1\n    w = 2")
+    assert code_for_tab(loop, "a") == "for i in x:\n    y = i\nz = 1\nw = 2"
+    # a selection that is not an if-condition is left as it is
+    assert code_for_tab("flag = tab.selected('a')", "a") == "flag = tab.selected('a')"
+
+
 def _cell(src: str, tabs: list[str]) -> CodeCell:
     return CodeCell(src, Pos("p.md", 1), executable=True, tabs=tabs)
 

@@ -8,7 +8,8 @@ them, sliced from ``Page.text`` by the cells' lines, with ``:begin_tab:``
 prose kept only for its tabs and the d2lbook tab-selector cell dropped.
 
 A tab has a notebook for a page only when the page has code for it: a cell
-naming the tab (not all tabs at once), or, for the default tab, any cell.
+naming the tab (not all tabs at once), or, for the default tab, any cell
+(``transforms.tabs.tabs_with_code``, which the library follows too).
 
 This module is pure: the executor runs what it returns and the notebooks
 writer saves it.
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 import nbformat
 
 from ..tree import CodeCell, Heading, Page, walk_blocks
-from ..transforms.tabs import code_lines_for_tab
+from ..transforms.tabs import code_lines_for_tab, tabs_with_code
 
 _FENCE_OPEN = re.compile(r"^(\s{0,3})(`{3,}|~{3,})(.*)$")
 _BEGIN_TAB = re.compile(r":begin_tab:`([^`]*)`")
@@ -51,20 +52,6 @@ class TabNotebook:
 def executable_cells(page: Page) -> list[CodeCell]:
     """Every executable cell of the page, in document order."""
     return [b for b in walk_blocks(page.blocks) if isinstance(b, CodeCell) and b.executable]
-
-
-def tabs_with_code(page: Page, tab_names: list[str]) -> list[str]:
-    """The tabs that get a notebook for ``page`` (in the book's order)."""
-    all_tabs = set(tab_names)
-    default = tab_names[0]
-    named: set[str] = set()
-    any_default = False
-    for cell in executable_cells(page):
-        if default in cell.tabs:
-            any_default = True
-        if set(cell.tabs) != all_tabs or len(tab_names) == 1:
-            named.update(cell.tabs)
-    return [t for t in tab_names if t in named or (t == default and any_default)]
 
 
 def tab_code(cell: CodeCell, tab: str) -> tuple[str, list[int]]:

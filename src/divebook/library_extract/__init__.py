@@ -9,7 +9,6 @@ the same build in memory and adds the checks in ``checks.py``.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -17,7 +16,7 @@ from ..config import Config, LibraryRules
 from ..diagnostics import Diagnostics
 from ..library import reverse_alias_rules
 from ..tree import Book, Pos
-from .aliases import alias_lines, alias_pos, bound_names, split_by_need
+from .aliases import alias_lines, alias_pos, names_bound, split_by_need
 from .collect import collect_tab, library_pages
 from .module import Definition, ModuleParts, add_blocks
 
@@ -77,7 +76,7 @@ def custom_header(config: Config, rules: LibraryRules) -> str:
 def build_tab_library(book: Book, config: Config, tab: str, rules: LibraryRules,
                       diags: Diagnostics) -> TabLibrary:
     """The module of ``tab``; problems go to ``diags``, the module keeps what compiles."""
-    saved, problems = collect_tab(library_pages(book, config), tab)
+    saved, problems = collect_tab(library_pages(book, config), tab, config.tab_names)
     for problem in problems:
         diags.error(problem.pos, problem.message, "library-mark")
     parts = add_blocks(ModuleParts(), saved)
@@ -98,21 +97,24 @@ def build_tab_library(book: Book, config: Config, tab: str, rules: LibraryRules,
     for offset, message in reverse_alias_rules(rules.reverse_alias)[1]:
         diags.error(alias_pos(config, rules, "reverse_alias", offset), f"[library-{tab}] {message}",
                     "library-alias")
+    header = custom_header(config, rules)
+    # what the aliases can use when they run: the header's names and the saved imports
+    available = names_bound(header) | {item.bound for item in parts.imports.names}
     lib_top = rules.lib_name.strip().split(".")[0]
     if rules.simple_alias.strip() and lib_top and lib_top not in (
-            {item.bound for item in parts.imports.names} | {d.name for d in parts.definitions}):
+            available | {d.name for d in parts.definitions}):
         diags.warning(alias_pos(config, rules, "lib_name", 0),
-                      f"[library-{tab}] lib_name `{lib_top}` is never imported by a saved block, so "
-                      f"the simple aliases fail when the library is imported; save an "
-                      f"`import {lib_top}`", "library-alias")
-    early, late = split_by_need(aliases, {item.bound for item in parts.imports.names})
-    alias_names = _names_bound(early + late)
+                      f"[library-{tab}] lib_name `{lib_top}` is never imported by a saved block "
+                      f"nor by the lines above the WARNING line in {rules.lib_file}, so the simple "
+                      f"aliases fail when the library is imported; save an `import {lib_top}`",
+                      "library-alias")
+    early, late = split_by_need(aliases, available)
+    alias_names = names_bound("\n".join(early + late))
     for definition in parts.definitions:
         if definition.kind != "method" and definition.name in alias_names:
             diags.warning(definition.pos, f"`{definition.name}` is also an alias in [library-{tab}]; "
                           "the saved code replaces the alias (rename one of them)", "library-alias")
-    text = render_module(custom_header(config, rules), parts, early, late, own_package(rules),
-                         config, tab)
+    text = render_module(header, parts, early, late, own_package(rules), config, tab)
     try:
         compile(text, rules.lib_file, "exec")
     except SyntaxError as exc:  # only the author's own header can do this
@@ -124,14 +126,6 @@ def build_tab_library(book: Book, config: Config, tab: str, rules: LibraryRules,
 
 def _origin(item) -> str:  # type: ignore[no-untyped-def]
     return item.module if item.name is None else f"{item.module}.{item.name}"
-
-
-def _names_bound(lines: list[str]) -> set[str]:
-    try:
-        tree = ast.parse("\n".join(lines))
-    except SyntaxError:
-        return set()
-    return set().union(*(bound_names(node) for node in tree.body)) if tree.body else set()
 
 
 def render_module(header: str, parts: ModuleParts, early: list[str], late: list[str], package: str,

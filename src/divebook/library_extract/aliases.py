@@ -191,8 +191,24 @@ def split_by_need(lines: list[str], available: set[str]) -> tuple[list[str], lis
 
 
 def bound_names(node: ast.stmt) -> set[str]:
+    """The module-level names a top-level statement binds (imports included)."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {node.name}
     if isinstance(node, ast.Assign):
         return {t.id for t in node.targets if isinstance(t, ast.Name)}
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return {node.target.id}
+    if isinstance(node, ast.Import):
+        return {a.asname or a.name.split(".")[0] for a in node.names}
+    if isinstance(node, ast.ImportFrom):
+        return {a.asname or a.name for a in node.names if a.name != "*"}
     return set()
+
+
+def names_bound(code: str) -> set[str]:
+    """The names the top-level statements of ``code`` bind (none when it does not parse)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # reported elsewhere (a bad alias line, a header that does not compile)
+        return set()
+    return set().union(*(bound_names(node) for node in tree.body))

@@ -6,15 +6,15 @@ does not compile, alias rules that do not parse), the check warns about
 * a name a tab saves twice with different code (the later one wins, which
   is seldom meant); an early stub (``raise NotImplementedError``) that a
   later section implements is the book's habit and is not reported;
-* a name saved for one tab on a page that also has code for another tab
-  with a library, where that other tab saves no twin of it.
+* a name saved for one tab on a page that another tab with a library also
+  runs, where that other tab saves no twin of it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..tree import CodeCell, walk_blocks
+from ..transforms.tabs import tabs_with_code
 from . import TabLibrary, build_libraries
 from .collect import library_pages
 from .module import Definition
@@ -47,13 +47,9 @@ def _twice(lib: TabLibrary, ctx: "BuildContext") -> None:
 
 def _missing_twins(libraries: list[TabLibrary], ctx: "BuildContext") -> None:
     assert ctx.book is not None
-    with_code: dict[str, set[str]] = {}
-    for page in library_pages(ctx.book, ctx.config):
-        tabs: set[str] = set()
-        for block in walk_blocks(page.blocks):
-            if isinstance(block, CodeCell) and block.executable:
-                tabs.update(block.tabs)
-        with_code[page.source] = tabs
+    # the tabs that run each page (a page of `#@tab all` cells is the default tab's)
+    with_code = {page.source: set(tabs_with_code(page, ctx.config.tab_names))
+                 for page in library_pages(ctx.book, ctx.config)}
     saved: dict[tuple[str, str], dict[str, Definition]] = {}  # (page, name) -> tab -> definition
     for lib in libraries:
         for definition in lib.definitions:
@@ -68,6 +64,6 @@ def _missing_twins(libraries: list[TabLibrary], ctx: "BuildContext") -> None:
         have, lack = ", ".join(by_tab), ", ".join(missing)
         plural = len(missing) > 1
         ctx.diags.warning(definition.pos, f"`{name}` is saved for {have} but not for {lack}, which "
-                          f"also {'have' if plural else 'has'} code on this page; save "
+                          f"also {'run' if plural else 'runs'} this page; save "
                           f"{'their' if plural else 'its'} version too, or the {lack} library "
                           f"will lack `{name}`", "library-twin")

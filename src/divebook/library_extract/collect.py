@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..globs import matches
-from ..transforms.tabs import code_lines_for_tab
+from ..transforms.tabs import code_lines_for_tab, tabs_with_code
 from ..tree import Book, CodeCell, Heading, Page, Pos, walk_blocks
 from .blocks import MarkProblem, saved_lines
 
@@ -45,10 +45,17 @@ def library_pages(book: Book, config: Config) -> list[Page]:
     return pages
 
 
-def saved_in_page(page: Page, tab: str) -> tuple[list[Saved], list[Problem]]:
-    """The blocks ``tab`` saves on ``page``, in order, and the marks that save nothing."""
+def saved_in_page(page: Page, tab: str, tab_names: list[str]) -> tuple[list[Saved], list[Problem]]:
+    """The blocks ``tab`` saves on ``page``, in order, and the marks that save nothing.
+
+    A tab saves only from the pages it runs (``tabs_with_code``): a page whose
+    code is all ``#@tab all`` is the default tab's, as in d2lbook, so its
+    helpers are not put into a library whose tab never ran them.
+    """
     saved: list[Saved] = []
     problems: list[Problem] = []
+    if tab not in tabs_with_code(page, tab_names):
+        return saved, problems
     label = ""
     for block in walk_blocks(page.blocks):
         if isinstance(block, Heading):
@@ -74,12 +81,12 @@ def _problem(page: Page, start: int, mapping: list[int], bad: MarkProblem) -> Pr
     return Problem(Pos(page.source, start + mapping[min(bad.line, len(mapping) - 1)]), bad.message)
 
 
-def collect_tab(pages: list[Page], tab: str) -> tuple[list[Saved], list[Problem]]:
-    """Every block ``tab`` saves, in reading order."""
+def collect_tab(pages: list[Page], tab: str, tab_names: list[str]) -> tuple[list[Saved], list[Problem]]:
+    """Every block ``tab`` saves, in reading order (``tab_names``: the book's tabs, default first)."""
     saved: list[Saved] = []
     problems: list[Problem] = []
     for page in pages:
-        s, p = saved_in_page(page, tab)
+        s, p = saved_in_page(page, tab, tab_names)
         saved.extend(s)
         problems.extend(p)
     return saved, problems

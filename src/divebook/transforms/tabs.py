@@ -15,9 +15,9 @@ does, so a cell shared by all tabs shows each tab only its own branch.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from ..tree import Block, CodeCell, ListBlock, Page, Quote, TabContent, TabGroup, Translated
+from ..tree import Block, CodeCell, ListBlock, Page, Quote, TabContent, TabGroup, Translated, walk_blocks
 
 _SELECTED = re.compile(r"^(\s*)(if|elif)\b(.*\btab\.selected\([^)]*\).*?)\s*:\s*(#.*)?$")
 _SELECTED_CALL = re.compile(r"\btab\.selected\(([^)]*)\)")
@@ -30,45 +30,85 @@ def _selected_tabs(condition: str) -> set[str]:
             for a in call.split(",") if a.strip()}
 
 
+@dataclass(slots=True)
+class _Branch:
+    """An open ``if tab.selected`` chain while cutting (see ``code_for_tab``)."""
+
+    indent: int  # of the if-line in the source
+    keep: bool  # whether the current branch of the chain is the tab's
+    matched: bool  # whether some branch of the chain was the tab's
+    shift: int  # spaces removed from the kept body's lines
+
+
+_DEF = re.compile(r"^\s*(async\s+)?def\b")
+
+
 def code_for_tab(source: str, tab: str) -> str:
     """The code of ``source`` as tab ``tab`` runs it.
 
     ``if tab.selected('a', 'b'):`` keeps its body (one level less indented)
     when ``tab`` is listed and drops it otherwise; ``elif tab.selected`` and a
-    final ``else:`` continue the same chain.
+    final ``else:`` continue the same chain.  Selections nested in a kept
+    branch are cut too, at any depth, their bodies moved out one more level.
+
+    One layout is read as its author means it (and as the published d2l
+    modules have it): a nested selection written at the level of a ``def``
+    it follows, right after that function's body, continues the function:
+    its body stays in it (d2l-en's ``if tab.selected('tensorflow'):
+    self.training = None`` right after ``def __init__``'s body).
     """
     if "tab.selected" not in source:
         return source
-    lines = source.split("\n")
     out: list[str] = []
-    # (indent of the if-line, whether this branch is kept, whether any branch of the chain matched)
-    mode: tuple[int, bool, bool] | None = None
-    for line in lines:
+    open_: list[_Branch] = []  # innermost last
+    for line in source.split("\n"):
         indent = len(line) - len(line.lstrip())
-        if mode is not None:
-            branch_indent, keep, matched = mode
-            m_else = _ELSE.match(line)
-            m_sel = _SELECTED.match(line)
-            if m_sel and m_sel.group(2) == "elif" and indent == branch_indent:
-                take = not matched and tab in _selected_tabs(m_sel.group(3))
-                mode = (branch_indent, take, matched or take)
+        m_sel = _SELECTED.match(line)
+        if line.strip():
+            while open_ and indent < open_[-1].indent:
+                open_.pop()  # the line leaves these chains
+            if _continue_chain(open_, line, indent, m_sel, tab):
                 continue
-            if m_else and indent == branch_indent:
-                mode = (branch_indent, not matched, True)
-                continue
-            if line.strip() and indent <= branch_indent:
-                mode = None  # left the chain
-            else:
-                if keep:
-                    out.append(_dedent_one(line, branch_indent))
-                continue
-        m = _SELECTED.match(line)
-        if m and m.group(2) == "if":
-            take = tab in _selected_tabs(m.group(3))
-            mode = (indent, take, take)
+            if open_ and indent == open_[-1].indent:
+                open_.pop()
+        if not all(branch.keep for branch in open_):
+            continue  # inside a branch of another tab
+        shift = open_[-1].shift if open_ else 0
+        if m_sel and m_sel.group(2) == "if":
+            take = tab in _selected_tabs(m_sel.group(3))
+            step = 0 if open_ and _continues_def(out, indent - shift) else 4
+            open_.append(_Branch(indent, take, take, shift + step))
             continue
-        out.append(line)
+        # a body line goes no further left than its branch's first column (continuation lines)
+        out.append(_dedent(line, shift, open_[-1].indent + 4 - shift) if open_ else line)
     return "\n".join(out)
+
+
+def _continue_chain(open_: list[_Branch], line: str, indent: int, m_sel: re.Match[str] | None,
+                    tab: str) -> bool:
+    """``elif tab.selected`` / ``else`` of the innermost open chain: switch its branch."""
+    if not open_ or indent != open_[-1].indent:
+        return False
+    branch = open_[-1]
+    if m_sel and m_sel.group(2) == "elif":
+        take = not branch.matched and tab in _selected_tabs(m_sel.group(3))
+        branch.keep, branch.matched = take, branch.matched or take
+        return True
+    if _ELSE.match(line):
+        branch.keep, branch.matched = not branch.matched, True
+        return True
+    return False
+
+
+def _continues_def(out: list[str], at: int) -> bool:
+    """Whether an if-line at column ``at`` directly follows the body of a ``def`` at column ``at``."""
+    last = next((line for line in reversed(out) if line.strip()), None)
+    if last is None or len(last) - len(last.lstrip()) <= at:
+        return False
+    for line in reversed(out):
+        if line.strip() and len(line) - len(line.lstrip()) <= at:
+            return len(line) - len(line.lstrip()) == at and bool(_DEF.match(line))
+    return False
 
 
 def code_lines_for_tab(source: str, tab: str) -> tuple[str, list[int]]:
@@ -95,14 +135,13 @@ def code_lines_for_tab(source: str, tab: str) -> tuple[str, list[int]]:
     return code, mapping
 
 
-def _dedent_one(line: str, branch_indent: int) -> str:
-    """Remove one level of indentation (what the branch added) from ``line``."""
+def _dedent(line: str, shift: int, floor: int) -> str:
+    """``line`` moved left by ``shift`` spaces, but not left of column ``floor`` (continuation lines)."""
     stripped = line.lstrip()
     if not stripped:
         return ""
     indent = len(line) - len(stripped)
-    step = 4
-    return " " * max(branch_indent, indent - step) + stripped
+    return " " * max(floor, indent - shift) + stripped
 
 
 def _is_tab_specific(block: Block, all_tabs: set[str]) -> bool:
@@ -208,3 +247,25 @@ def page_tabs(page: Page) -> list[str]:
         if isinstance(block, CodeCell) and block.executable:
             tabs.update(block.tabs)
     return sorted(tabs)
+
+
+def tabs_with_code(page: Page, tab_names: list[str]) -> list[str]:
+    """The tabs that run ``page`` (in the book's order): d2lbook's rule.
+
+    A tab runs a page when some cell names it without naming every tab;
+    the default tab (the first) runs it when any cell is its.  So a page
+    whose code is all ``#@tab all`` runs in the default tab only.  The
+    executor and the companion library both decide by this rule.
+    """
+    all_tabs = set(tab_names)
+    default = tab_names[0]
+    named: set[str] = set()
+    any_default = False
+    for block in walk_blocks(page.blocks):
+        if not (isinstance(block, CodeCell) and block.executable):
+            continue
+        if default in block.tabs:
+            any_default = True
+        if set(block.tabs) != all_tabs or len(tab_names) == 1:
+            named.update(block.tabs)
+    return [t for t in tab_names if t in named or (t == default and any_default)]
