@@ -149,7 +149,7 @@ def build(options: BuildOptions) -> BuildContext:
     start = time.perf_counter()
     previous = buildstate.load(ctx.store, ctx)
     fingerprint, files = buildstate.fingerprint(ctx, previous)
-    if (fingerprint == previous.fingerprint and not any(d.severity == "error" for d in previous.diagnostics)
+    if (fingerprint == previous.fingerprint and buildstate.replayable(previous.diagnostics)
             and buildstate.outputs_intact(ctx.out, previous.outputs)):
         return _unchanged(ctx, previous, files, time.perf_counter() - start)
     ctx.stages["check"] = time.perf_counter() - start
