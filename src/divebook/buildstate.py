@@ -122,7 +122,8 @@ def _kernel_prefix(name: str) -> Path | None:
 def _options(ctx) -> str:  # type: ignore[no-untyped-def]
     o = ctx.options
     return repr((sorted(o.targets or ["html"]), o.tab, o.evaluate, o.lang, o.strict,
-                 getattr(o, "index_search", True), o.executor, o.scheduler))
+                 getattr(o, "index_search", True), o.executor, o.scheduler,
+                 getattr(o, "background", None) is not None))
 
 
 def fingerprint(ctx, previous: BuildState) -> tuple[str, dict[str, tuple[int, int, str]]]:  # type: ignore[no-untyped-def]
@@ -157,9 +158,12 @@ def load(store: Store, ctx) -> BuildState:  # type: ignore[no-untyped-def]
 _SEARCH_ENTRY = "_pagefind/pagefind-entry.json"
 
 
-def replayable(diagnostics: list[Diagnostic]) -> bool:
-    """Whether the last build's problems would all come back unchanged from the same inputs."""
-    return all(d.severity != "error" or d.code in BOOK_ERRORS for d in diagnostics)
+def replayable(previous: BuildState) -> bool:
+    """Whether the same inputs would give the last build's results again: all its problems
+    come from the book's text, and no code was left running (``serve``'s pending runs)."""
+    if previous.report.get("execution", {}).get("pending"):
+        return False
+    return all(d.severity != "error" or d.code in BOOK_ERRORS for d in previous.diagnostics)
 
 
 def outputs_intact(out: Path, outputs: dict[str, int]) -> bool:
