@@ -351,6 +351,11 @@ class Preview:
         start = time.perf_counter()
         state = BuildState(version=self.state.version + 1, changed=changed or [])
         removed = False
+        # The first pages, and an edit, come before code: no kernel starts while they build.
+        # A build for finished runs does not hold the next runs back.
+        hold = self.runs is not None and (bool(changed) or self.state.version == 0)
+        if hold:
+            self.runs.hold()  # type: ignore[union-attr]
         try:
             ctx: BuildContext = build(self.options)
             self._last = ctx if ctx.book is not None else self._last
@@ -368,6 +373,9 @@ class Preview:
             state.ok = False
             state.failure = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             self.console.print(traceback.format_exc(), markup=False)
+        finally:
+            if hold:
+                self.runs.release()  # type: ignore[union-attr]
         state.seconds = time.perf_counter() - start
         self.state = state
         self.broadcaster.send(state.to_json())

@@ -229,7 +229,8 @@ def _jobs(ctx, to_run: list[_Run], kernels: dict[str, TabKernel], times: dict[st
         cwd = roots[run.tab] / posixpath.dirname(run.page.source)
         cwd.mkdir(parents=True, exist_ok=True)
         tab_kernel = kernels[run.tab]
-        job = Job(run.page.source, run.tab, tab_kernel.name, nbformat.writes(run.notebook.notebook),
+        job = Job(run.page.source, run.tab, tab_kernel.name,
+                  json.dumps(run.notebook.notebook, ensure_ascii=False),  # nbformat.writes validates: slow
                   str(cwd), env, run.settings.timeout, gpus=run.settings.gpus, key=run.key,
                   kernel_dirs=tab_kernel.dirs)
         run.job = job

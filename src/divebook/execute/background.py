@@ -8,6 +8,10 @@ failed one is kept here, since failures are never cached), and
 ``on_done`` tells serve to build again: that build finds the outputs, the
 page is re-rendered and the open browser reloads it.
 
+No run starts while a build is under way (``hold``/``release``): on a
+machine with few cores a kernel starting up would slow the build that
+serves the first pages, or an edit's preview.
+
 Each build hands over the full list of runs it still lacks, so an edit
 that changes a page's code drops the run of the old code (stopping its
 kernel if it had started) and queues the new one.  ``stop`` kills every
@@ -69,6 +73,7 @@ class BackgroundRuns:
         #: cached may still ask for them; they are not run twice
         self._finished_keys: set[str] = set()
         self._stopped = False
+        self._held = False  # a build is under way: start no run
         self._threads: list[threading.Thread] = []
         self._display: ExecutionDisplay | None = None
         #: (page, tab, outcome, seconds) of the runs finished since the display opened
@@ -104,6 +109,16 @@ class BackgroundRuns:
             self._wake.notify_all()
             self._refresh_total()
 
+    def hold(self) -> None:
+        """Start no run until ``release`` (a build is being made; running kernels go on)."""
+        with self._lock:
+            self._held = True
+
+    def release(self) -> None:
+        with self._lock:
+            self._held = False
+            self._wake.notify_all()
+
     @property
     def busy(self) -> bool:
         with self._lock:
@@ -128,7 +143,7 @@ class BackgroundRuns:
     def _work(self, slot: str) -> None:
         while True:
             with self._lock:
-                while not self._queue and not self._stopped:
+                while (self._held or not self._queue) and not self._stopped:
                     self._wake.wait()
                 if self._stopped:
                     return
