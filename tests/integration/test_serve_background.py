@@ -171,3 +171,28 @@ def test_ctrl_c_stops_serve_and_kills_the_kernels(tmp_path: Path) -> None:
     assert "stopped" in "".join(lines) and "Traceback" not in "".join(lines)
     # killed with the server, not left to notice it is orphaned
     assert not alive(kernel) and not alive(child)
+
+
+@pytest.mark.browser
+def test_the_open_page_reloads_when_its_run_finishes(tmp_path: Path) -> None:
+    from tests.integration.browser_kit import chromium
+
+    book = book_with_cached_page(tmp_path)
+    live = Preview(book, port=0)
+    live.start()
+    try:
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(live.url + "slow.html")
+            assert page.locator(".outputs-pending").is_visible()  # the note under the title
+            assert page.locator(".output-pending").count() == 1
+            page.wait_for_timeout(300)  # the event stream is open
+            page.evaluate("window.beforeRun = true")
+            pids(tmp_path)
+            (tmp_path / "go").write_text("go")
+            page.wait_for_function("() => document.body && document.body.innerText.includes('slow done')",
+                                   timeout=60000)
+            assert page.evaluate("window.beforeRun") is None  # reloaded by the live preview
+            assert page.locator(".outputs-pending").count() == 0
+    finally:
+        live.stop()
