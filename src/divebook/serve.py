@@ -518,7 +518,8 @@ class Preview:
             try:
                 update_index(self.site, pending, nice=True)
             except SearchIndexError as exc:
-                self.console.print(f"[yellow]{escape(str(exc))}[/yellow]")
+                if not self._stop.is_set():  # Ctrl+C reaches Pagefind too: that is no failure
+                    self.console.print(f"[yellow]{escape(str(exc))}[/yellow]")
 
 
 def serve(book: Path, out: Path | None, host: str, port: int, evaluate: bool = True,
