@@ -196,3 +196,33 @@ def test_the_open_page_reloads_when_its_run_finishes(tmp_path: Path) -> None:
             assert page.locator(".outputs-pending").count() == 0
     finally:
         live.stop()
+
+
+def test_failed_background_runs_show_their_errors(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.execute_envs import register_kernel
+
+    jupyter = tmp_path / "jupyter"
+    register_kernel(jupyter, "broken", sys.executable,
+                    argv=[sys.executable, "-c", "import sys; sys.exit(3)"])
+    monkeypatch.setenv("JUPYTER_PATH", str(jupyter))
+    book = write_book(tmp_path / "book", {
+        "divebook.toml": '[build]\ntabs = ["good", "bad"]\n[tabs.bad]\nkernel = "broken"\n',
+        "index.md": "# K\n\n```toc\np\nq\n```\n",
+        "p.md": "# P\n\n```{.python .input}\n#@tab good\n1 / 0\n```\n\n"
+                "```{.python .input}\n#@tab bad\nprint('hi')\n```\n",
+        "q.md": "# Q\n\n```{.python .input}\n#@tab bad\nprint('ho')\n```\n",
+    })
+    live = Preview(book, port=0)
+    live.start()
+    try:
+        assert live.state.pending == 3
+        wait_for(lambda: live.state.pending == 0, "every run to end", 180)
+        messages = [(e["file"], e["code"], e["message"]) for e in live.state.errors]
+        assert any(f == "p.md" and c == "cell-error" and "ZeroDivisionError" in m for f, c, m in messages)
+        assert any(c == "kernel-failed" and "the kernel `broken` could not start" in m
+                   for _, c, m in messages)
+        html = get(live.url + "p.html")
+        assert "ZeroDivisionError" in html and "Output pending" not in html
+        assert "Output pending" not in get(live.url + "q.html")
+    finally:
+        live.stop()

@@ -31,7 +31,7 @@ from rich.console import Console
 
 from ..cache import Store
 from .progress import ExecutionDisplay, print_summary
-from .runner import OK, Job, JobResult, Progress, run_job
+from .runner import OK, START_FAILED, Job, JobResult, Progress, run_job
 
 
 def store_result(store: Store, job: Job, result: JobResult) -> None:
@@ -165,6 +165,11 @@ class BackgroundRuns:
                     else:
                         self._failed[job.key] = result
                     self._finished.append((job.source, job.tab, result.outcome, result.seconds))
+                    if result.outcome == START_FAILED:  # its other pages would fail the same way
+                        for other in [j for j in self._queue if j.kernel == job.kernel]:
+                            self._queue.remove(other)
+                            self._failed[other.key] = JobResult(START_FAILED, other.notebook, 0.0,
+                                                                message=result.message)
                 idle = not self._queue and not self._running
             if self._display is not None:
                 if wanted:
