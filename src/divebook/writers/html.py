@@ -29,7 +29,7 @@ from ..fingerprint import code_digest
 from ..i18n import strings as ui_strings
 from ..parallel import fork_map
 from ..transforms.tabs import group_tabs
-from ..tree import Book, CodeCell, Page, Pos, TocNode, plain_text, walk_blocks
+from ..tree import Book, Page, Pos, TocNode, plain_text
 from .colab import colab_links
 from .discussion import qr_svg, split_discussion
 from .downloads import DOWNLOADS, MANIFEST
@@ -202,7 +202,7 @@ def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
         default_tab=config.default_tab,
         sidebar=_sidebar(r.book, site, output, job.source, r.parents.get(job.source, [])),
         body=_after_title(rendered.body, _tab_note(r.strings, page_tabs, config.tab_names),
-                          _pending_note(r.strings, page)),
+                          _pending_note(r.strings, rendered.body)),
         local_toc=rendered.local_toc,
         prev=_nav(site, output, job.prev), next=_nav(site, output, job.next),
         page_tabs=page_tabs,
@@ -358,10 +358,9 @@ def _tab_note(strings: dict[str, str], page_tabs: list[str], book_tabs: list[str
     return strings["only_tab"].format(tabs=", ".join(tab_title(t) for t in page_tabs))
 
 
-def _pending_note(strings: dict[str, str], page: Page) -> str:
+def _pending_note(strings: dict[str, str], body: str) -> str:
     """While ``serve`` runs a page's code in the background: say that outputs will come."""
-    pending = any(isinstance(cell, CodeCell) and cell.status == "pending" for cell in walk_blocks(page.blocks))
-    return strings["outputs_pending"] if pending else ""
+    return strings["outputs_pending"] if 'data-status="pending"' in body else ""
 
 
 def _after_title(body: str, note: str, pending: str = "") -> str:
