@@ -12,7 +12,7 @@ import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import __version__, buildstate
 from .cache import Store, write_atomic
@@ -22,6 +22,9 @@ from .parallel import default_jobs
 from .reader.book import read_book
 from .transforms import resolve_book
 from .tree import Book, plain_text
+
+if TYPE_CHECKING:
+    from .execute.background import BackgroundRuns
 
 TARGETS = ("html", "pdf", "notebooks", "lib")
 
@@ -45,6 +48,9 @@ class BuildOptions:
     quiet: bool = False
     #: index the website for search; ``divebook serve`` indexes after reloading instead
     index_search: bool = True
+    #: ``divebook serve``'s runner (execute.background.BackgroundRuns): code the cache lacks
+    #: runs there, after the build, and its cells are shown as pending meanwhile
+    background: "BackgroundRuns | None" = None
 
     def out_dir(self) -> Path:
         return (self.out or self.book / "_build").resolve()
@@ -149,7 +155,7 @@ def build(options: BuildOptions) -> BuildContext:
     start = time.perf_counter()
     previous = buildstate.load(ctx.store, ctx)
     fingerprint, files = buildstate.fingerprint(ctx, previous)
-    if (fingerprint == previous.fingerprint and not any(d.severity == "error" for d in previous.diagnostics)
+    if (fingerprint == previous.fingerprint and buildstate.replayable(previous)
             and buildstate.outputs_intact(ctx.out, previous.outputs)):
         return _unchanged(ctx, previous, files, time.perf_counter() - start)
     ctx.stages["check"] = time.perf_counter() - start

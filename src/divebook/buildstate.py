@@ -5,8 +5,14 @@ file of the book (by content: ``touch`` changes nothing), the command's
 options, divebook's own code, and a cheap sign of each tab's environment
 (when code runs).  The next build with the same fingerprint, whose outputs
 are all still there, only rewrites its report — no page is read, run or
-rendered.  A build that had errors is never skipped: building again is how
-an author checks a fix made elsewhere (a package installed, a network back).
+rendered.  Its problems are replayed from the last build, so a book with
+warnings or errors in its text costs no more than a clean one.
+
+A build with an error that something outside the book may have caused (a
+cell that failed, a kernel that did not start, LaTeX missing) is never
+skipped: building again is how an author checks a fix made elsewhere (a
+package installed, a network back).  Only errors whose cause the book's
+files alone decide, and which the fingerprint therefore covers, are replayed.
 """
 
 from __future__ import annotations
@@ -25,6 +31,17 @@ from .fingerprint import code_digest
 #: folders of a book that are not its sources
 _SKIP = {"_build", ".git", ".divebook", "__pycache__", ".ipynb_checkpoints", "node_modules"}
 _NAMESPACE = "state"
+
+#: Error codes decided by the book's files alone (and the options and divebook's code, which
+#: are in the fingerprint too): with the same fingerprint the same errors come back.  Any
+#: other error (execution, kernels, environments, LaTeX, a file outside the book) and an
+#: error without a code make the next build run in full.
+BOOK_ERRORS = frozenset({
+    "bib-syntax", "duplicate-label", "encoding", "front-matter", "image-outside", "label",
+    "library-alias", "library-config", "library-mark", "library-syntax", "math",
+    "missing-citation", "missing-image", "no-index", "orphan", "tab-mark", "toc",
+    "unclosed-fence", "unknown-role", "unresolved-ref",
+})
 
 
 @dataclass
@@ -105,7 +122,8 @@ def _kernel_prefix(name: str) -> Path | None:
 def _options(ctx) -> str:  # type: ignore[no-untyped-def]
     o = ctx.options
     return repr((sorted(o.targets or ["html"]), o.tab, o.evaluate, o.lang, o.strict,
-                 getattr(o, "index_search", True), o.executor, o.scheduler))
+                 getattr(o, "index_search", True), o.executor, o.scheduler,
+                 getattr(o, "background", None) is not None))
 
 
 def fingerprint(ctx, previous: BuildState) -> tuple[str, dict[str, tuple[int, int, str]]]:  # type: ignore[no-untyped-def]
@@ -138,6 +156,14 @@ def load(store: Store, ctx) -> BuildState:  # type: ignore[no-untyped-def]
 
 #: A search index is checked by its entry file only: ``serve`` rewrites it in the background.
 _SEARCH_ENTRY = "_pagefind/pagefind-entry.json"
+
+
+def replayable(previous: BuildState) -> bool:
+    """Whether the same inputs would give the last build's results again: all its problems
+    come from the book's text, and no code was left running (``serve``'s pending runs)."""
+    if previous.report.get("execution", {}).get("pending"):
+        return False
+    return all(d.severity != "error" or d.code in BOOK_ERRORS for d in previous.diagnostics)
 
 
 def outputs_intact(out: Path, outputs: dict[str, int]) -> bool:

@@ -9,6 +9,12 @@
   whose caches re-read and re-render only the pages that changed.  The search
   index is brought up to date after the browser has reloaded, so it never
   delays a preview.
+* Code never holds up the preview: its builds take outputs from the cache and
+  leave the runs it lacks to ``execute.background.BackgroundRuns``, which runs
+  them while the site is served; such a page shows its code with a note that
+  outputs are pending.  Each finished run starts a build (one thread makes
+  every build, so edits and finished runs never build at once), which shows
+  the outputs and reloads the page.  Stopping kills every kernel.
 * Each HTML page gets a small script that listens to ``/_divebook/events``
   (server-sent events).  After a rebuild it reloads the page; when the build
   failed, or the book has errors, it shows them over the page and the server
@@ -34,7 +40,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from .build import BuildContext, BuildOptions, build, exit_status, prepare
+from .cache import Store
 from .diagnostics import ConfigError
+from .execute.background import BackgroundRuns
+from .parallel import default_jobs
 from .writers.search import index_exists
 
 LIVE_PREFIX = "/_divebook/"
@@ -91,6 +100,7 @@ class BuildState:
     seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
     failure: str = ""  # the build did not finish: why
+    pending: int = 0  # page runs left to the background: their pages show no outputs yet
     changed: list[str] = field(default_factory=list)  # book files whose change started the build
     written: list[str] = field(default_factory=list)  # site files the build wrote
 
@@ -99,7 +109,7 @@ class BuildState:
         return json.dumps({"version": self.version, "ok": self.ok, "seconds": round(self.seconds, 3),
                            "errors": self.errors[:50], "failure": self.failure,
                            "changed": self.changed[:50], "written": [] if many else self.written,
-                           "all": many}, ensure_ascii=False)
+                           "all": many, "pending": self.pending}, ensure_ascii=False)
 
 
 class Broadcaster:
@@ -305,6 +315,15 @@ class Preview:
         self.state = BuildState()
         self.broadcaster = Broadcaster()
         self._stop = threading.Event()
+        #: what the build thread is asked to do: book files changed (a list; empty when
+        #: runs finished in the background), or None to stop
+        self._requests: queue.Queue[list[str] | None] = queue.Queue()
+        #: runs the cache lacks, run while serving (None: the book's code is not run)
+        self.runs: BackgroundRuns | None = None
+        if evaluate:
+            self.runs = BackgroundRuns(Store(self.out / ".cache"), default_jobs(),
+                                       lambda: self._requests.put([]), self.console)
+            self.options.background = self.runs
         self._index_wanted = threading.Event()
         #: pages written since the search index was last brought up to date (None: all)
         self._index_pending: set[str] | None = set()
@@ -332,9 +351,16 @@ class Preview:
         start = time.perf_counter()
         state = BuildState(version=self.state.version + 1, changed=changed or [])
         removed = False
+        # The first pages, and an edit, come before code: no kernel starts while they build.
+        # A build for finished runs does not hold the next runs back.
+        hold = self.runs is not None and (bool(changed) or self.state.version == 0)
+        if hold:
+            self.runs.hold()  # type: ignore[union-attr]
         try:
             ctx: BuildContext = build(self.options)
             self._last = ctx if ctx.book is not None else self._last
+            execution = ctx.extra.get("execution")
+            state.pending = execution.get("pending", 0) if isinstance(execution, dict) else 0
             state.written = list(ctx.outputs.get("html", []))
             removed = bool(ctx.extra.get("html", {}).get("removed"))  # type: ignore[union-attr]
             state.errors = [d.to_json() for d in ctx.diags.sorted() if d.severity == "error"]
@@ -347,6 +373,9 @@ class Preview:
             state.ok = False
             state.failure = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             self.console.print(traceback.format_exc(), markup=False)
+        finally:
+            if hold:
+                self.runs.release()  # type: ignore[union-attr]
         state.seconds = time.perf_counter() - start
         self.state = state
         self.broadcaster.send(state.to_json())
@@ -374,7 +403,7 @@ class Preview:
             return
         written, seconds = quick
         self.state = BuildState(version=self.state.version + 1, changed=changed, written=written,
-                                seconds=seconds)
+                                seconds=seconds, pending=self.state.pending)
         self.broadcaster.send(self.state.to_json())
         with self._index_lock:  # the full build may find these pages already as they should be
             if self._index_pending is not None:
@@ -395,13 +424,17 @@ class Preview:
                                  make_handler(self.site, lambda: self.state, self.broadcaster))
         self.port = self.server.server_address[1]
         for target, name in ((self.server.serve_forever, "serve"), (self._watch, "watch"),
-                             (self._index, "index")):
+                             (self._build_loop, "build"), (self._index, "index")):
             thread = threading.Thread(target=target, name=f"divebook-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
 
     def stop(self) -> None:
+        """Stop the runs (their kernels killed), the server and every thread."""
         self._stop.set()
+        if self.runs is not None:
+            self.runs.stop()
+        self._requests.put(None)
         self._index_wanted.set()
         self.broadcaster.send(None)
         if self.server is not None:
@@ -432,18 +465,42 @@ class Preview:
                 return
             names = sorted({Path(p).relative_to(self.book).as_posix() for _, p in changes
                             if Path(p).is_relative_to(self.book)})
-            state = self.rebuild(names)
-            shown = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
-            shown_markup = escape(shown)
-            if state.ok:
-                color = "red" if state.errors else "green"
-                self.console.print(f"[{color}]rebuilt in {state.seconds:.2f} s[/{color}] ({shown_markup})"
-                                   + (f": {len(state.errors)} errors" if state.errors else ""))
-                for error in state.errors[:5]:
-                    self.console.print(f"  {error['file']}:{error['line']}: {error['message']}",
-                                       markup=False)
-            else:
-                self.console.print(f"[red]build failed[/red] ({escape(shown)}): {escape(state.failure)}")
+            if names:
+                self._requests.put(names)
+
+    def _build_loop(self) -> None:
+        """Make every build after the first, one at a time: for edits and for finished runs.
+
+        Requests that arrive during a build are answered by one build after it.
+        """
+        while True:
+            request = self._requests.get()
+            if request is None or self._stop.is_set():
+                return
+            names = set(request)
+            while True:
+                try:
+                    more = self._requests.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    return
+                names.update(more)
+            self._report(self.rebuild(sorted(names)), sorted(names))
+
+    def _report(self, state: BuildState, names: list[str]) -> None:
+        """One line on the console per build (a build for finished runs says nothing if fine)."""
+        shown = escape(", ".join(names[:3]) + (" ..." if len(names) > 3 else "")) or "outputs"
+        if not state.ok:
+            self.console.print(f"[red]build failed[/red] ({shown}): {escape(state.failure)}")
+            return
+        if not names:
+            return  # the progress display shows the runs; the browser shows their errors
+        color = "red" if state.errors else "green"
+        self.console.print(f"[{color}]rebuilt in {state.seconds:.2f} s[/{color}] ({shown})"
+                           + (f": {len(state.errors)} errors" if state.errors else ""))
+        for error in state.errors[:5]:
+            self.console.print(f"  {error['file']}:{error['line']}: {error['message']}", markup=False)
 
     def _index(self) -> None:
         from .writers.search import SearchIndexError, update_index
@@ -461,7 +518,8 @@ class Preview:
             try:
                 update_index(self.site, pending, nice=True)
             except SearchIndexError as exc:
-                self.console.print(f"[yellow]{escape(str(exc))}[/yellow]")
+                if not self._stop.is_set():  # Ctrl+C reaches Pagefind too: that is no failure
+                    self.console.print(f"[yellow]{escape(str(exc))}[/yellow]")
 
 
 def serve(book: Path, out: Path | None, host: str, port: int, evaluate: bool = True,
@@ -469,16 +527,21 @@ def serve(book: Path, out: Path | None, host: str, port: int, evaluate: bool = T
     """Run the live preview until interrupted; the exit status."""
     console = Console(stderr=True, highlight=False)
     preview = Preview(book, out, host, port, evaluate, lang, console)
+    console.print(f"Building {preview.book} …")
     try:
-        preview.start()
-    except OSError as exc:
-        console.print(f"[red]divebook serve: cannot listen on {host}:{port}: {exc.strerror or exc}[/red]")
-        return 2
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        console.print(f"[yellow]Listening on {host}: other machines can read this preview.[/yellow]")
-    console.print(f"Serving [bold]{preview.url}[/bold] from {preview.site} — watching {preview.book} "
-                  "(Ctrl+C stops)")
-    try:
+        try:
+            preview.start()
+        except OSError as exc:
+            console.print(f"[red]divebook serve: cannot listen on {host}:{port}: "
+                          f"{exc.strerror or exc}[/red]")
+            return 2
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            console.print(f"[yellow]Listening on {host}: other machines can read this preview.[/yellow]")
+        console.print(f"Serving [bold]{preview.url}[/bold] from {preview.site} — watching {preview.book} "
+                      "(Ctrl+C stops)")
+        if preview.state.pending:
+            console.print(f"Running the code of {preview.state.pending} page run(s) in the background; "
+                          "their pages show outputs as each run finishes.")
         while not preview.wait(3600):
             pass
     except KeyboardInterrupt:

@@ -237,7 +237,8 @@ class CodeCell:
     source_line: int = 0
     #: Line of the closing fence (the cell spans ``pos.line`` .. ``end_line``).
     end_line: int = 0
-    #: Filled by the executor: "executed", "cached", "failed" or "" (not run).
+    #: Filled by the executor: "executed", "cached", "failed", "pending" (``serve`` runs it in
+    #: the background) or "" (not run).
     status: str = ""
 
 

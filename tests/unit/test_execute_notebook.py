@@ -164,3 +164,18 @@ def test_tab_code_keeps_lines_of_the_chosen_branch():
     code, lines = tab_code(cell, "jax")
     assert code.split("\n") == ["a = 1", "b = 2", "c = 3"]
     assert lines == [cell.source_line, cell.source_line + 2, cell.source_line + 3]
+
+
+def test_tab_notebooks_are_valid_nbformat_4() -> None:
+    """Cells are made without nbformat's per-cell check, so check the whole notebook once here."""
+    import json
+
+    import nbformat
+
+    nb = page_notebook(page(MIXED), "pytorch", TABS)
+    assert nb is not None and len(nb.notebook.cells) >= 2
+    nbformat.validate(nb.notebook)
+    again = nbformat.reads(json.dumps(nb.notebook), as_version=4)  # what a job carries
+    nbformat.validate(again)
+    assert [c.source for c in again.cells] == [c.source for c in nb.notebook.cells]
+    assert len({c.id for c in again.cells}) == len(again.cells)

@@ -7,6 +7,10 @@ its outputs (``keys.py``), runs the rest in fresh kernels, locally
 soon as it arrives, and attaches the outputs to the page's code cells
 (``attach.py``).  A page that fails is reported with its tab, cell and
 source line; the others go on.
+
+In ``divebook serve`` (``options.background`` set) nothing runs here: runs
+the cache lacks are handed to ``background.BackgroundRuns`` and their cells
+are marked pending, so the site is served at once and updated as runs end.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from rich.console import Console
 from ..library import apply_reverse_alias, imported_library_files, library_root, module_name
 from ..tree import Page, Pos
 from .attach import TabRun, attach_outputs
+from .background import store_result
 from .failures import failing_line, failure_message, strip_ansi
 from .kernels import Kernel, TabKernel, tab_kernels
 from .keys import file_digest, run_key
@@ -78,7 +83,10 @@ def execute_book(ctx) -> None:  # type: ignore[no-untyped-def]
             if notebook is None or not notebook.cells:
                 continue
             runs.append(_Run(page, tab, notebook, page_settings(page, tab, config, diags)))
+    background = getattr(ctx.options, "background", None)
     if not runs:
+        if background is not None:
+            background.want([])
         return
 
     kernels = tab_kernels(config, sorted({r.tab for r in runs}), diags, Console(stderr=True))
@@ -102,6 +110,10 @@ def execute_book(ctx) -> None:  # type: ignore[no-untyped-def]
             run.record = {"status": "cached", "seconds": 0.0, "run_seconds": round(cached[1], 3),
                           "outcome": OK, "kernel": kernel_name}
             continue
+        failed = background.failure(run.key) if background is not None else None
+        if failed is not None:  # it ran in the background while serving, and failed
+            _record(ctx, run, failed, packages, tab_kernel.kernel, kernel_name)
+            continue
         if ctx.options.executor == "local" and run.settings.gpus > len(gpus):
             _fail_without_running(ctx, run, "no-gpu", f"the page needs {run.settings.gpus} GPU(s) and "
                                   f"this machine has {len(gpus)}; run it where there are enough (e.g. "
@@ -109,7 +121,14 @@ def execute_book(ctx) -> None:  # type: ignore[no-untyped-def]
             continue
         to_run.append(run)
 
-    if to_run:
+    if background is not None:
+        jobs = _jobs(ctx, to_run, kernels, times)
+        for run in to_run:  # shown without outputs, marked pending, until the run ends
+            run.result = TabRun(run.notebook, None, "pending")
+            run.record = {"status": "pending", "seconds": 0.0, "outcome": "pending",
+                          "kernel": kernels[run.tab].name}
+        background.want(jobs)
+    elif to_run:
         _run_all(ctx, to_run, kernels, packages, times)
         ctx.store.put_object("exec", times_key, times)
 
@@ -123,17 +142,20 @@ def execute_book(ctx) -> None:  # type: ignore[no-untyped-def]
         attach_outputs(book.pages[source], tab_runs, config.tab_names)
 
     executed = [r for r in runs if r.record.get("status") == "executed"]
-    failed = [r for r in runs if r.record.get("status") == "failed"]
+    failed_runs = [r for r in runs if r.record.get("status") == "failed"]
     cached_n = sum(1 for r in runs if r.record.get("status") == "cached")
+    pending = sum(1 for r in runs if r.record.get("status") == "pending")
     seconds = time.perf_counter() - start
     ctx.extra["execution"] = {"runs": len(runs), "executed": len(executed), "cached": cached_n,
-                              "failed": len(failed), "seconds": round(seconds, 3),
+                              "failed": len(failed_runs), "seconds": round(seconds, 3),
                               "executor": ctx.options.executor}
+    if pending:
+        ctx.extra["execution"]["pending"] = pending
     if not ctx.options.quiet:
         rows = [(r.page.source, r.tab, r.record.get("outcome", ""), float(r.record.get("seconds", 0)))
-                for r in executed + [f for f in failed if f.record.get("seconds")]]
+                for r in executed + [f for f in failed_runs if f.record.get("seconds")]]
         print_summary(Console(stderr=True, highlight=False), rows, len(executed), cached_n,
-                      len(failed), seconds)
+                      len(failed_runs), seconds)
 
 
 # --------------------------------------------------------------------------
@@ -190,15 +212,14 @@ def _cached(ctx, run: _Run) -> tuple[nbformat.NotebookNode, float] | None:  # ty
 # running
 
 
-def _run_all(ctx, to_run: list[_Run], kernels: dict[str, TabKernel], packages: dict[str, bool],  # type: ignore[no-untyped-def]
-             times: dict[str, float]) -> None:
+def _jobs(ctx, to_run: list[_Run], kernels: dict[str, TabKernel], times: dict[str, float]) -> list[Job]:  # type: ignore[no-untyped-def]
+    """A job for each run, slowest first (by last time), in the build's copy of the book."""
     config = ctx.config
     lib_root = library_root(ctx.out)
     roots = {}
     for tab in sorted({r.tab for r in to_run}):
         roots[tab] = run_root(ctx.out, tab)
         mirror_book(config.root, roots[tab], ctx.out)
-    by_job: dict[int, _Run] = {}
     jobs: list[Job] = []
     for run in sorted(to_run, key=lambda r: -times.get(f"{r.tab}:{r.page.source}", 0.0)):
         tab_cfg = config.tab(run.tab)
@@ -208,12 +229,20 @@ def _run_all(ctx, to_run: list[_Run], kernels: dict[str, TabKernel], packages: d
         cwd = roots[run.tab] / posixpath.dirname(run.page.source)
         cwd.mkdir(parents=True, exist_ok=True)
         tab_kernel = kernels[run.tab]
-        job = Job(run.page.source, run.tab, tab_kernel.name, nbformat.writes(run.notebook.notebook),
+        job = Job(run.page.source, run.tab, tab_kernel.name,
+                  json.dumps(run.notebook.notebook, ensure_ascii=False),  # nbformat.writes validates: slow
                   str(cwd), env, run.settings.timeout, gpus=run.settings.gpus, key=run.key,
                   kernel_dirs=tab_kernel.dirs)
         run.job = job
-        by_job[id(job)] = run
         jobs.append(job)
+    return jobs
+
+
+def _run_all(ctx, to_run: list[_Run], kernels: dict[str, TabKernel], packages: dict[str, bool],  # type: ignore[no-untyped-def]
+             times: dict[str, float]) -> None:
+    config = ctx.config
+    jobs = _jobs(ctx, to_run, kernels, times)
+    by_job = {id(run.job): run for run in to_run}
 
     broken: dict[str, str] = {}  # kernel -> why it cannot start
 
@@ -243,14 +272,13 @@ def _run_all(ctx, to_run: list[_Run], kernels: dict[str, TabKernel], packages: d
                       skip=lambda job: broken.get(job.kernel))
 
 
-def _record(ctx, run: _Run, result: JobResult, packages: dict[str, bool], kernel) -> None:  # type: ignore[no-untyped-def]
+def _record(ctx, run: _Run, result: JobResult, packages: dict[str, bool], kernel,  # type: ignore[no-untyped-def]
+            kernel_name: str = "") -> None:
     """Store a good result, attach it, and report how it went."""
     nb = nbformat.reads(result.notebook, as_version=4)
-    kernel_name = run.job.kernel if run.job else ""
+    kernel_name = run.job.kernel if run.job else kernel_name
     if result.outcome == OK:
-        entry = {"notebook": result.notebook, "seconds": result.seconds, "worker": result.worker,
-                 "source": run.page.source, "tab": run.tab}
-        ctx.store.put("exec", run.key, json.dumps(entry).encode("utf-8"))
+        store_result(ctx.store, run.job, result)  # type: ignore[arg-type]
         run.result = TabRun(run.notebook, nb, "executed")
         run.record = {"status": "executed", "seconds": round(result.seconds, 3), "outcome": OK,
                       "kernel": kernel_name}

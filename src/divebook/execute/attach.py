@@ -78,8 +78,8 @@ class TabRun:
     """One tab's run of a page: the notebook as run and what became of each cell."""
 
     tab_notebook: TabNotebook
-    executed: nbformat.NotebookNode | None  # None: nothing ran (e.g. no kernel)
-    status: str  # "executed" | "cached" | "failed"
+    executed: nbformat.NotebookNode | None  # None: nothing ran (e.g. no kernel) or not yet
+    status: str  # "executed" | "cached" | "failed" | "pending" (runs while ``serve`` serves)
     failed_cell: int = -1  # index among code cells
 
 
@@ -91,7 +91,9 @@ def attach_outputs(page: Page, runs: dict[str, TabRun], tab_names: list[str]) ->
         code = [c for c in nb_cells if c.cell_type == "code"]
         for i, cell in enumerate(run.tab_notebook.cells):
             outputs = outputs_from_notebook(code[i].get("outputs", [])) if i < len(code) else []
-            if run.failed_cell >= 0 and i == run.failed_cell:
+            if run.status == "pending":
+                status = "pending"
+            elif run.failed_cell >= 0 and i == run.failed_cell:
                 status = "failed"
             elif run.failed_cell >= 0 and i > run.failed_cell or run.executed is None:
                 status = ""
@@ -131,6 +133,7 @@ def _with_outputs(cell: CodeCell, ran: dict[str, tuple[list, str]], tab_names: l
         statuses = {ran[t][1] for t in order}
         cell.outputs = first_outputs
         cell.status = ("failed" if "failed" in statuses else
+                       "pending" if "pending" in statuses else
                        "executed" if "executed" in statuses else
                        "cached" if "cached" in statuses else "")
         return [cell]

@@ -44,7 +44,8 @@ class ExecutionDisplay:
 
     def __enter__(self) -> "ExecutionDisplay":
         if self.enabled:
-            self._live = Live(self._render(), console=self.console, refresh_per_second=4, transient=True)
+            self._live = Live(console=self.console, refresh_per_second=4, transient=True,
+                              get_renderable=self._render)
             self._live.__enter__()
         return self
 
@@ -65,7 +66,7 @@ class ExecutionDisplay:
 
     def refresh(self) -> None:
         if self._live is not None:
-            self._live.update(self._render())
+            self._live.refresh()
 
     def _render(self) -> Group:
         elapsed = time.perf_counter() - self.started

@@ -10,6 +10,7 @@ cannot start all come back as a result that says what happened.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import socket
 import tempfile
@@ -135,6 +136,9 @@ async def run_job_async(job: Job, progress: Progress | None = None) -> JobResult
             return result(DEAD, cell=current["index"], message=_dead_message(log))
         finally:
             await _ensure_stopped(km)
+            # nbclient leaves its exit hook registered when the kernel fails to start; at exit
+            # it would fail on the kernel manager it already dropped, printing a traceback.
+            atexit.unregister(client._cleanup_kernel)
     return result(OK)
 
 

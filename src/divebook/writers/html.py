@@ -201,7 +201,8 @@ def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
         source=job.source, page_title=site.titles[job.source][1], page_number=page.number,
         default_tab=config.default_tab,
         sidebar=_sidebar(r.book, site, output, job.source, r.parents.get(job.source, [])),
-        body=_after_title(rendered.body, _tab_note(r.strings, page_tabs, config.tab_names)),
+        body=_after_title(rendered.body, _tab_note(r.strings, page_tabs, config.tab_names),
+                          _pending_note(r.strings, rendered.body)),
         local_toc=rendered.local_toc,
         prev=_nav(site, output, job.prev), next=_nav(site, output, job.next),
         page_tabs=page_tabs,
@@ -357,11 +358,18 @@ def _tab_note(strings: dict[str, str], page_tabs: list[str], book_tabs: list[str
     return strings["only_tab"].format(tabs=", ".join(tab_title(t) for t in page_tabs))
 
 
-def _after_title(body: str, note: str) -> str:
-    """The page's body with ``note`` (a tab note) right under its title."""
-    if not note:
+def _pending_note(strings: dict[str, str], body: str) -> str:
+    """While ``serve`` runs a page's code in the background: say that outputs will come."""
+    return strings["outputs_pending"] if 'data-status="pending"' in body else ""
+
+
+def _after_title(body: str, note: str, pending: str = "") -> str:
+    """The page's body with ``note`` (a tab note) and ``pending`` right under its title."""
+    html = f'<p class="tab-note" data-pagefind-ignore>{esc(note)}</p>\n' if note else ""
+    if pending:
+        html += f'<p class="tab-note outputs-pending" role="status" data-pagefind-ignore>{esc(pending)}</p>\n'
+    if not html:
         return body
-    html = f'<p class="tab-note" data-pagefind-ignore>{esc(note)}</p>\n'
     at = body.find("</h1>")
     return body[:at + 6] + html + body[at + 6:] if at >= 0 else html + body
 

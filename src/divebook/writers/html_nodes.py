@@ -185,6 +185,9 @@ class PageRenderer:
             parts.append(f'<div class="input"><pre class="highlight language-{lang}"><code>{code}</code></pre></div>')
         if cell.outputs and "hide_output" not in cell.marks:
             parts.append(f'<div class="outputs">{render_outputs(cell.outputs, self.site.strings)}</div>')
+        elif cell.status == "pending" and "hide_output" not in cell.marks:
+            parts.append(f'<div class="outputs output-pending" data-pagefind-ignore>'
+                         f'{esc(self.site.strings["output_pending"])}</div>')
         if not parts:
             return ""
         kind = "cell" if cell.executable else "cell display"
