@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from divebook.build import BuildOptions, build, exit_status
 from divebook.buildstate import BuildState, replayable
 from divebook.diagnostics import Diagnostic
@@ -51,13 +53,16 @@ def _problems(out: Path) -> tuple[list, list]:
     return data["errors"], data["warnings"]
 
 
-def test_noop_build_of_a_book_with_problems_rewrites_nothing_and_reports_them_again(make_book, tmp_path):
+@pytest.mark.parametrize("strict", [False, True])
+def test_noop_build_of_a_book_with_problems_rewrites_nothing_and_reports_them_again(
+        make_book, tmp_path, strict):
     book = make_book(PROBLEMS)
-    options = BuildOptions(book=book, out=tmp_path / "out", evaluate=False, quiet=True)
+    options = BuildOptions(book=book, out=tmp_path / "out", evaluate=False, quiet=True, strict=strict)
     first = build(options)
     codes = {d.code for d in first.diags.items}
     assert {"unresolved-ref", "missing-citation", "duplicate-label", "missing-image", "orphan"} <= codes
-    assert exit_status(first) == 1
+    status = 1 if strict else 0  # warnings, as in Sphinx; errors under --strict
+    assert exit_status(first) == status
     errors, warnings = _problems(options.out_dir())
     before = _files(options.out_dir())
 
@@ -65,7 +70,7 @@ def test_noop_build_of_a_book_with_problems_rewrites_nothing_and_reports_them_ag
     assert again.extra.get("unchanged") is True  # nothing read, run or rendered
     assert again.book is None and again.outputs == {}
     assert again.diags.sorted() == first.diags.sorted()
-    assert exit_status(again) == 1
+    assert exit_status(again) == status
     assert _problems(options.out_dir()) == (errors, warnings)
     after = _files(options.out_dir())
     del before["report.json"], after["report.json"]  # the report says this build changed nothing
