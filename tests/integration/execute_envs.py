@@ -96,3 +96,13 @@ def statuses(out: Path) -> dict[tuple[str, str], str]:
     """(page, tab) -> executed|cached|failed|skipped from the build's report."""
     return {(p["source"], tab): entry["status"] for p in report(out)["pages"]
             for tab, entry in p["tabs"].items()}
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie waiting for its parent does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split()[2] == "Z")

@@ -19,7 +19,7 @@ import pytest
 
 from divebook.cache import Store
 from tests.conftest import write_book
-from tests.integration.execute_envs import (divebook_env, kernel_venv, register_kernel, report,
+from tests.integration.execute_envs import (alive, divebook_env, kernel_venv, register_kernel, report,
                                             run_divebook, statuses)
 
 pytestmark = pytest.mark.kernel
@@ -354,9 +354,9 @@ def test_killed_build_leaves_a_sound_cache_and_resumes(tmp_path: Path):
     # The orphaned kernel notices its parent is gone and exits.
     kernel_pid = int(pidfile.read_text())
     deadline = time.monotonic() + 20
-    while _alive(kernel_pid) and time.monotonic() < deadline:
+    while alive(kernel_pid) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _alive(kernel_pid)
+    assert not alive(kernel_pid)
 
     store = Store(out / ".cache")
     entries = [p for p in (out / ".cache" / "exec").rglob("*") if p.is_file() and len(p.name) == 64]
@@ -369,15 +369,6 @@ def test_killed_build_leaves_a_sound_cache_and_resumes(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     assert statuses(out) == {("p0.md", "python"): "cached", ("p1.md", "python"): "cached",
                              ("p2.md", "python"): "cached", ("slow.md", "python"): "executed"}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split()[2] == "Z")
 
 
 def test_damaged_cache_entry_is_rerun_and_clean_cache_empties_it(tmp_path: Path):

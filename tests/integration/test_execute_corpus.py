@@ -60,8 +60,9 @@ def test_preliminaries_run_for_pytorch(corpus: Path, tmp_path: Path, torch_venv:
         assert source_lines[entry["line"] - 1].strip() == "from d2l import torch as d2l"
         assert "ModuleNotFoundError" in entry["error"] and entry["cell"] == 1
         assert "No module named 'torchvision'" in entry["error"]  # raised inside the library
-        # python3 is divebook's own Python: the hint gives the tab an environment of its own
-        assert 'requirements = ["torchvision"]' in entry["error"] and "pip install" not in entry["error"]
+        # the hint names the kernel's own environment (not divebook's) and the tab's requirements
+        assert f"{torch_venv}/bin/python -m pip install torchvision" in entry["error"]
+        assert '[tabs.pytorch] requirements = ["torchvision"]' in entry["error"]
     errors = [e for e in report(out)["errors"]]
     assert {e["file"] for e in errors} == {f"{CHAPTER}/{n}.md" for n in NEED_LIBRARY}
     # Nothing outside the chapter ran: pages with pytorch code there are reported as skipped.

@@ -25,7 +25,7 @@ import pytest
 from divebook.build import BuildOptions, build
 from divebook.serve import Preview
 from tests.conftest import write_book
-from tests.integration.execute_envs import divebook_env
+from tests.integration.execute_envs import alive, divebook_env
 
 pytestmark = pytest.mark.kernel
 
@@ -80,14 +80,6 @@ def pids(tmp_path: Path) -> list[int]:
     text = wait_for(lambda: path.exists() and path.read_text().strip(), "the slow cell to start")
     return [int(p) for p in text.split()]
 
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split()[2] == "Z")
 
 
 def test_serve_answers_before_the_code_ran_and_shows_outputs_when_it_has(tmp_path: Path) -> None:
