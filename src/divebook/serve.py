@@ -145,7 +145,7 @@ LIVE_JS = r"""/* divebook serve: reload after each rebuild, show build errors on
     var lines = [];
     if (state.failure) lines.push(state.failure);
     (state.errors || []).forEach(function (e) {
-      lines.push((e.file || "") + (e.line ? ":" + e.line : "") + ": " + e.message);
+      lines.push((e.file || "") + (e.line ? ":" + e.line : "") + ": " + (e.severity || "error") + ": " + e.message);
     });
     if (!lines.length) { if (box) { box.remove(); box = null; } return; }
     if (!box) {
@@ -166,7 +166,7 @@ LIVE_JS = r"""/* divebook serve: reload after each rebuild, show build errors on
       document.body.appendChild(box);
     }
     box.childNodes[1].textContent = state.failure ? "divebook: the build failed" :
-      "divebook: the book has " + state.errors.length + " error(s)";
+      "divebook: " + state.errors.length + " problem(s) to fix";
     box.childNodes[2].textContent = lines.join("\n");
   }
   /* Reload when this page, or anything every page uses, was written again. */
@@ -330,6 +330,8 @@ class Preview:
         self._index_lock = threading.Lock()
         #: the last build that produced a book: edited pages are first rendered against it
         self._last: BuildContext | None = None
+        #: book files edited while serving: their warnings are the author's fresh mistakes
+        self._edited: set[str] = set()
         #: seconds without a rebuild before the search index is brought up to date
         self.index_delay = 1.0
         self._threads: list[threading.Thread] = []
@@ -363,9 +365,12 @@ class Preview:
             state.pending = execution.get("pending", 0) if isinstance(execution, dict) else 0
             state.written = list(ctx.outputs.get("html", []))
             removed = bool(ctx.extra.get("html", {}).get("removed"))  # type: ignore[union-attr]
-            state.errors = [d.to_json() for d in ctx.diags.sorted() if d.severity == "error"]
-            if exit_status(ctx) and not state.errors:  # --strict style: warnings count
-                state.errors = [d.to_json() for d in ctx.diags.sorted()]
+            self._edited.update(changed or [])
+            # Errors, and the warnings of files edited while serving (the book's older
+            # warnings would cover every page); under --strict every warning counts.
+            strict = exit_status(ctx) and not ctx.diags.errors
+            state.errors = [{**d.to_json(), "severity": d.severity} for d in ctx.diags.sorted()
+                            if strict or d.severity == "error" or d.file in self._edited]
         except ConfigError as exc:
             state.ok = False
             state.failure = f"{exc.file}:{exc.line}: {exc.message}" if exc.line else f"{exc.file}: {exc.message}"
@@ -498,9 +503,10 @@ class Preview:
             return  # the progress display shows the runs; the browser shows their errors
         color = "red" if state.errors else "green"
         self.console.print(f"[{color}]rebuilt in {state.seconds:.2f} s[/{color}] ({shown})"
-                           + (f": {len(state.errors)} errors" if state.errors else ""))
+                           + (f": {len(state.errors)} problems" if state.errors else ""))
         for error in state.errors[:5]:
-            self.console.print(f"  {error['file']}:{error['line']}: {error['message']}", markup=False)
+            self.console.print(f"  {error['file']}:{error['line']}: {error['severity']}: {error['message']}",
+                               markup=False)
 
     def _index(self) -> None:
         from .writers.search import SearchIndexError, update_index
