@@ -14,8 +14,15 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .diagnostics import Diagnostics
 
 #: the file divebook writes into every output folder it makes; ``clean`` removes only such folders
 MARKER = ".divebook-output"
@@ -128,3 +135,53 @@ def check_removable(out: Path, book: Path) -> None:
                "remove it yourself if you mean to")
     if why is not None:
         raise OutputRefused(f"refusing to remove {out}: {why}")
+
+
+# ---------------------------------------------------------------------- the configuration
+
+
+def _config_path_problem(root: Path, value: str) -> bool:
+    """Whether a file named in the configuration leaves the book: absolute, ``..`` that climbs
+    out (it is also written into the output under this name), or a symlink out of the book."""
+    if not value or urlsplit(value).scheme or value.startswith("//"):
+        return False  # unset, or an address (https:, data:) that no reader opens as a file
+    norm = posixpath.normpath(value.replace("\\", "/"))
+    return norm.startswith(("/", "../")) or norm == ".." or book_file(root, norm) is None
+
+
+def confine_config(cfg: "Config", diags: "Diagnostics") -> None:
+    """Drop, with a warning at the key's line, every configured file outside the book and every
+    name that would become an unsafe file name (tabs, the book's name, language codes)."""
+    for attr, key in (("favicon", "html.favicon"), ("html_logo", "html.html_logo"),
+                      ("bibfile", "pdf.bibfile"), ("latex_template", "pdf.template"),
+                      ("latex_logo", "pdf.latex_logo"), ("version_file", "library.version_file")):
+        value = getattr(cfg, attr)
+        if _config_path_problem(cfg.root, value):
+            diags.warning(cfg.pos(key), outside_message(f"[{key.replace('.', '] ')}", value),
+                          "file-outside")
+            setattr(cfg, attr, "")
+    for attr, key in (("include_css", "html.include_css"), ("include_js", "html.include_js"),
+                      ("resources", "build.resources"), ("dependencies", "build.dependencies")):
+        kept = []
+        for value in getattr(cfg, attr):
+            if _config_path_problem(cfg.root, value.split("*")[0].split("?")[0].split("[")[0] or "."):
+                diags.warning(cfg.pos(key), outside_message(f"[{key.replace('.', '] ')}", value),
+                              "file-outside")
+            else:
+                kept.append(value)
+        setattr(cfg, attr, kept)
+    # lib_file: library_extract.bad_lib_file reports it; its readers refuse links out of the book
+    unsafe = [t.name for t in cfg.tabs if not is_safe_name(t.name)]
+    if unsafe:
+        diags.warning(cfg.pos("build.tabs"), "tab names become folder and file names, so each must be "
+                      "letters, digits, `_`, `.`, `+` or `-`, starting with a letter or digit; "
+                      f"left out: {', '.join(repr(n) for n in unsafe)}", "config-value")
+        cfg.tabs = [t for t in cfg.tabs if is_safe_name(t.name)]
+    for attr, key, fallback in (("name", "project.name", "book"), ("lang", "project.lang", "en"),
+                                ("origin_lang", "translation.origin_lang", "")):
+        value = getattr(cfg, attr)
+        if value and not is_safe_name(value):
+            diags.warning(cfg.pos(key), f"[{key.replace('.', '] ')} `{value}` becomes part of file "
+                          "names, so it must be letters, digits, `_`, `.`, `+` or `-`, starting with a "
+                          f"letter or digit; `{fallback or 'none'}` is used instead", "config-value")
+            setattr(cfg, attr, fallback)
