@@ -180,3 +180,18 @@ def test_book_file_resolves_links_and_dots(tmp_path: Path) -> None:
         assert book_file(book, name) is None, name
     assert all(map(is_safe_name, ["pytorch", "zh-CN", "pt_BR", "d2l-en", "tf2.0"]))
     assert not any(map(is_safe_name, ["", ".", "..", "../x", "a/b", ".h", "-x", "a b", "x" * 65]))
+
+
+def test_the_run_copy_leaves_out_links_out_of_the_book(tmp_path: Path, outside: Path) -> None:
+    """Code runs in a copy of the book inside the output folder: a link out is not copied there."""
+    from divebook.execute.workdir import mirror_book
+
+    book = tmp_path / "book"
+    (book / "data").mkdir(parents=True)
+    (book / "data" / "own.csv").write_text("1\n")
+    os.symlink(outside / "passwd", book / "data" / "pw.csv")
+    os.symlink(book / "data" / "own.csv", book / "data" / "alias.csv")  # inside: copied
+    out = tmp_path / "out"
+    assert mirror_book(book, out / "run" / "python", out) == 2
+    assert sorted(p.name for p in (out / "run" / "python" / "data").iterdir()) == ["alias.csv", "own.csv"]
+    assert SECRET.encode() not in everything_in(out)
