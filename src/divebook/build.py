@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from . import __version__, buildstate
+from . import __version__, buildstate, confine
 from .cache import Store, write_atomic
 from .config import Config, load_config
 from .diagnostics import ConfigError, Diagnostics
@@ -112,6 +112,14 @@ def prepare(options: BuildOptions) -> BuildContext:
     return BuildContext(options, config, out, Store(out / ".cache"), diags)
 
 
+def claim_output(ctx: BuildContext) -> None:
+    """Create the output folder and mark it as divebook's; UsageError where it must not be written."""
+    try:
+        confine.claim_output(ctx.out, ctx.config.root)
+    except confine.OutputRefused as exc:
+        raise UsageError(str(exc)) from None
+
+
 def read_stage(ctx: BuildContext) -> Book:
     start = time.perf_counter()
     book = read_book(ctx.config, ctx.store, ctx.jobs, ctx.diags)
@@ -151,7 +159,7 @@ def build(options: BuildOptions) -> BuildContext:
     # cycles every 700 allocations (Python's default) spends time finding none.
     gc.set_threshold(20_000, 20, 20)
     ctx = prepare(options)
-    ctx.out.mkdir(parents=True, exist_ok=True)
+    claim_output(ctx)
     start = time.perf_counter()
     previous = buildstate.load(ctx.store, ctx)
     fingerprint, files = buildstate.fingerprint(ctx, previous)
@@ -306,7 +314,7 @@ def setting_origins(config: Config) -> dict[str, str]:
 def check(options: BuildOptions) -> tuple[int, BuildContext]:
     """Read and resolve the book and render it in memory: every problem, nothing written."""
     ctx = prepare(options)
-    ctx.out.mkdir(parents=True, exist_ok=True)
+    claim_output(ctx)
     ctx.extra["settings"] = setting_origins(ctx.config)
     book = read_stage(ctx)
     transform_stage(ctx)

@@ -181,11 +181,21 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     if args.command == "clean":
         from .build import prepare
 
+        from .confine import OutputRefused, check_removable
+
         ctx = prepare(BuildOptions(book=book, out=Path(args.out) if args.out else None))
         target = ctx.out / ".cache" if args.cache else ctx.out
-        if target.exists():
+        if not target.exists() and not target.is_symlink():
+            return EXIT_OK
+        try:  # only a folder divebook made, never the book, a folder above it, ~ or /
+            check_removable(ctx.out, ctx.config.root)
+        except OutputRefused as exc:
+            raise UsageError(f"{exc}. Nothing was removed.") from None
+        if target.is_symlink() or not target.is_dir():
+            target.unlink()  # the link alone, never what it points to
+        else:
             shutil.rmtree(target)
-            err.print(f"removed {target}", highlight=False)
+        err.print(f"removed {escape(str(target))}", highlight=False)
         return EXIT_OK
     if args.command == "serve":
         from .serve import serve

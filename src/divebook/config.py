@@ -165,9 +165,9 @@ def load_config(root: Path, diags: Diagnostics) -> Config:
     toml_file, ini_file = root / "divebook.toml", root / "config.ini"
     if ini_file.exists():
         cfg = _load_ini(root, ini_file, diags)
-        return _load_toml(root, toml_file, diags, cfg) if toml_file.exists() else cfg
+        return _confined(_load_toml(root, toml_file, diags, cfg) if toml_file.exists() else cfg, diags)
     if toml_file.exists():
-        return _load_toml(root, toml_file, diags)
+        return _confined(_load_toml(root, toml_file, diags), diags)
     if (root / "index.md").exists():
         return Config(root=root)
     raise ConfigError(str(root), 0, "not a book: no config.ini, divebook.toml or index.md here "
@@ -209,6 +209,14 @@ _TOML_ONLY = {"requirements": "requirements", "env": "env", "kernel": "kernel", 
 _INI_TO_TOML = {"build.non-notebooks": "build.non_notebooks", "build.eval_notebook": "build.eval",
                 "build.warning_is_error": "build.strict", "html.html_logo": "html.logo",
                 "pdf.latex_logo": "pdf.logo"}
+
+
+def _confined(cfg: Config, diags: Diagnostics) -> Config:
+    """``cfg`` without files outside the book or unsafe names (see ``confine``), each warned about."""
+    from .confine import confine_config
+
+    confine_config(cfg, diags)
+    return cfg
 
 
 def _setting_name(key: str) -> str:

@@ -39,7 +39,7 @@ from urllib.parse import unquote, urlsplit
 from rich.console import Console
 from rich.markup import escape
 
-from .build import BuildContext, BuildOptions, build, exit_status, prepare
+from .build import BuildContext, BuildOptions, build, claim_output, exit_status, prepare
 from .cache import Store
 from .diagnostics import ConfigError
 from .execute.background import BackgroundRuns
@@ -421,7 +421,7 @@ class Preview:
 
     def start(self) -> None:
         """First build, then serve and watch; ConfigError/UsageError if the book cannot be built."""
-        prepare(self.options)  # a book that cannot be configured is a usage error, not a preview
+        claim_output(prepare(self.options))  # a book that cannot be configured is a usage error
         self.rebuild()
         if not self.state.ok:
             self.console.print(f"[red]{escape(self.state.failure)}[/red]")

@@ -15,6 +15,8 @@ import os
 import shutil
 from pathlib import Path
 
+from ..confine import book_file
+
 _SKIP_DIRS = {"_build", ".git", ".divebook", ".ipynb_checkpoints", "node_modules", "__pycache__"}
 
 
@@ -35,6 +37,8 @@ def mirror_book(book_root: Path, target: Path, out: Path) -> int:
         for name in files:
             src = here / name
             dst = target / rel / name
+            if os.path.islink(src) and book_file(book_root, src) is None:
+                continue  # a link out of the book: its target is not the book's to copy
             try:
                 st = src.stat()
                 try:

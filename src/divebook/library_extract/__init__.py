@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..config import Config, LibraryRules
+from ..confine import book_file
 from ..diagnostics import Diagnostics
 from ..library import reverse_alias_rules
 from ..tree import Book, Pos
@@ -61,8 +62,10 @@ def bad_lib_file(lib_file: str) -> str | None:
 
 def custom_header(config: Config, rules: LibraryRules) -> str:
     """What the author wrote above d2lbook's marker in the book's own copy of the module."""
-    path = config.root / rules.lib_file
+    path = book_file(config.root, rules.lib_file)
     try:
+        if path is None:  # a link out of the book: its text never goes into the library
+            return ""
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
+from ..confine import book_file
 from ..diagnostics import Diagnostics
 from ..tree import (
     Bibliography, Block, Cite, Code, CodeCell, Directive, Figure, FootnoteDef, HardBreak, Heading,
@@ -79,7 +80,9 @@ def is_companion(source: str, sources: list[str] | set[str]) -> bool:
 
 def companion_bytes(root: Path, source: str) -> bytes:
     """The bytes of ``source``'s original in the paired layout, b"" when it has none."""
-    path = root / companion_of(source)
+    path = book_file(root, companion_of(source))
+    if path is None:  # a link out of the book is no original (find_markdown reports it)
+        return b""
     try:
         return path.read_bytes()
     except OSError:
@@ -742,7 +745,7 @@ def read_origin_page(root: Path, source: str, tab_names: list[str]) -> Origin | 
 
     companion = companion_of(source)
     data = companion_bytes(root, source)
-    if not data and not (root / companion).is_file():
+    if not data and (book_file(root, companion) is None or not (root / companion).is_file()):
         return None
     problems = Diagnostics()
     page = read_page(root, companion, data, tab_names, problems)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..cache import Store, digest
 from ..config import Config
+from ..confine import book_file, outside_message
 from ..diagnostics import Diagnostic, Diagnostics
 from ..fingerprint import code_digest
 from ..globs import matches
@@ -25,7 +26,7 @@ from .page import read_page
 _SKIP_DIRS = {"_build", ".git", ".divebook", ".ipynb_checkpoints", "node_modules", "__pycache__"}
 
 
-def find_markdown(config: Config) -> list[str]:
+def find_markdown(config: Config, diags: Diagnostics | None = None) -> list[str]:
     """The book's pages, book-relative and sorted: its ``.md`` files, as d2lbook chooses them.
 
     A page matches ``[build] notebooks`` or ``non-notebooks`` and not ``exclusions``
@@ -42,6 +43,11 @@ def find_markdown(config: Config) -> list[str]:
             continue
         rel_s = rel.as_posix()
         if rel_s != root_source and (not matches(rel_s, wanted) or matches(rel_s, config.exclusions)):
+            continue
+        if book_file(config.root, rel) is None:  # a link to a file out of the book: never read
+            if diags is not None:
+                diags.warning(Pos(rel_s, 0), outside_message("page", rel_s) + " (or remove the link)",
+                              "file-outside")
             continue
         found.append(rel_s)
     return sorted(found)
@@ -105,7 +111,7 @@ def read_pages(config: Config, sources: list[str], store: Store | None, jobs: in
 def read_book(config: Config, store: Store | None, jobs: int, diags: Diagnostics) -> Book:
     """Read every page and arrange them by the tocs, starting at the index page."""
     root_source = config.index if config.index.endswith(".md") else config.index + ".md"
-    sources = find_markdown(config)
+    sources = find_markdown(config, diags)
     if book_languages(config) is not None:  # x_origin.md is read with x.md, not as a page
         names = set(sources)
         sources = [s for s in sources if not is_companion(s, names)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..confine import book_file, outside_message
 from ..diagnostics import Diagnostics
 from ..tree import Block, CodeCell, Directive, Heading, Paragraph, Pos, Raw, Text
 
@@ -83,9 +84,13 @@ def _directive(name: str, argument: str, options: dict[str, str], content: list[
     if name == "raw":
         text = "\n".join(content)
         if "file" in options:
-            path = (book_root / page_dir / options["file"]).resolve()
+            path = book_file(book_root, Path(page_dir) / options["file"])
+            if path is None:  # `/etc/passwd`, `../../x` or a symlink out of the book: never read
+                diags.warning(pos, outside_message(f"`.. raw:: {argument}` :file:", options["file"]),
+                              "file-outside")
+                return []
             if path.is_file():
-                text = path.read_text(encoding="utf-8")
+                text = path.read_text(encoding="utf-8", errors="replace")
             else:
                 diags.warning(pos, f"`.. raw:: {argument}` includes `{options['file']}`, which does not "
                               "exist; nothing is included (add the file or remove the directive)",

@@ -24,6 +24,7 @@ from pybtex.plugin import find_plugin
 from ..fingerprint import code_digest
 from ..cache import Store, digest
 from ..config import Config
+from ..confine import book_file, outside_message
 from ..diagnostics import Diagnostics
 from ..parallel import default_jobs, fork_map
 from ..tree import (BibItem, Bibliography, Book, Cite, CiteEntry, Page, Pos, block_inlines, page_inlines,
@@ -194,7 +195,10 @@ def resolve_citations(book: Book, config: Config, store: Store | None, diags: Di
     formatted: dict[str, tuple[str, str, str]] = {}
     wanted = {key for cite in cites for key in cite.keys}
     for file, pos in _bib_files(bib_blocks, config):
-        path = config.root / file
+        path = book_file(config.root, file)
+        if path is None:  # `:bibliography:` naming ../../x, or a link out of the book: never read
+            diags.warning(pos, outside_message("bibliography file", file), "file-outside")
+            continue
         if not path.is_file():
             diags.warning(pos, f"bibliography file `{file}` does not exist; fix the path (it is "
                           "relative to this page) or add the file", "bib-missing")

@@ -24,6 +24,7 @@ import jinja2
 from .. import __version__
 from ..cache import Store, copy_if_changed, digest, write_if_changed
 from ..config import Config
+from ..confine import book_file
 from ..diagnostics import Diagnostic, Diagnostics
 from ..fingerprint import code_digest
 from ..i18n import strings as ui_strings
@@ -337,7 +338,7 @@ def _page_languages(view: "LanguageView", page_output: str, output: str, source:
 def _page_chrome(config: Config) -> dict[str, object]:
     """What every page shows from the configuration: links, logo, favicon (files that exist)."""
     def exists(name: str) -> str:
-        return name if name and (config.root / name).is_file() else ""
+        return name if name and (config.root / name).is_file() and book_file(config.root, name) else ""
 
     return {
         "header_links": [{"name": link.name, "url": link.url, "icon": icon_for(link.icon)}
@@ -432,7 +433,7 @@ def _write_assets(out: Path, config: Config, result: HtmlResult) -> None:
         write_if_changed(manifest, b"window.divebookDownloads = {\"tabs\": {}, \"pdf\": null};\n")
         result.written.append(f"{DOWNLOADS}/{MANIFEST}")
     for extra in [config.favicon, config.html_logo, *config.include_css, *config.include_js]:
-        if extra and (config.root / extra).is_file():
+        if extra and (config.root / extra).is_file() and book_file(config.root, extra):
             if write_if_changed(out / extra, (config.root / extra).read_bytes()):
                 result.written.append(extra)
 

@@ -12,10 +12,12 @@ import html
 import posixpath
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
 from ..bookpaths import book_path, readable, url_of
+from ..confine import book_file, outside_message
 from ..diagnostics import Diagnostics
 from ..i18n import reference_text
 from ..codemarks import strip_hide_marks
@@ -236,6 +238,8 @@ class PageRenderer:
         elif path not in self.site.existing_files:
             self.diags.warning(pos, f"image `{readable(src)}` does not exist (looked for `{path}`); fix the "
                              "path, which is relative to this page", "missing-image")
+        elif book_file(Path(self.site.book_root), path) is None:  # a symlink out of the book
+            self.diags.warning(pos, outside_message("image", readable(src)), "image-outside")
         else:
             self.images.add(path)
         url = url_of(relative_url(self.output, path))  # the link: encoded again

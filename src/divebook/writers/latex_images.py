@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..cache import Store, digest, write_atomic
+from ..confine import book_file
 
 SVG_TIMEOUT_S = 60
 
@@ -180,7 +181,9 @@ class ImageMaker:
         return self._make(data, None)
 
     def _from_file(self, path: str) -> PdfImage:
-        source = self.book_root / path
+        source = book_file(self.book_root, path)
+        if source is None:  # an absolute path, or a symlink out of the book: never read
+            return PdfImage(None, problem="the file lies outside the book's folder; copy it into the book")
         try:
             data = source.read_bytes()
         except OSError:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..cache import write_if_changed
 from ..config import Config
+from ..confine import book_file, outside_message
 from ..library import library_root, module_name
 from ..library_extract import TabLibrary, build_libraries
 from ..tree import Pos
@@ -29,8 +30,11 @@ def version_text(config: Config) -> str:
     """The version file with ``__version__ = "<release>"``: the book's copy updated, or a new one."""
     release = config.release.replace("\\", "\\\\").replace('"', '\\"')
     line = f'__version__ = "{release}"'
+    path = book_file(config.root, config.version_file)
     try:
-        text = (config.root / config.version_file).read_text(encoding="utf-8")
+        if path is None:  # a link out of the book: written anew, the outside file never read
+            raise FileNotFoundError(config.version_file)
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return line + "\n"
     if _VERSION_LINE.search(text):
@@ -57,8 +61,10 @@ def package_files(libraries: list[TabLibrary], config: Config) -> dict[str, str]
 
 def _init_text(config: Config, package: str) -> str:
     """The package's ``__init__.py``: the book's own if it has one, else a short note."""
-    own = config.root / package / "__init__.py"
+    own = book_file(config.root, f"{package}/__init__.py")
     try:
+        if own is None:  # a link out of the book is not the book's own
+            raise FileNotFoundError(package)
         return own.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return f'"""The companion library of {config.title}, written by `divebook build lib`."""\n'
@@ -91,6 +97,10 @@ def _write_to_source(config: Config, libraries: list[TabLibrary], ctx: "BuildCon
         targets[config.version_file] = version_text(config)
     for rel, text in targets.items():
         path = Path(config.root) / rel
+        if book_file(config.root, rel) is None:  # through a link out of the book: never written
+            ctx.diags.warning(config.pos("library.write_to_source"),
+                              outside_message("library file", rel), "file-outside")
+            continue
         try:
             write_if_changed(path, text.encode("utf-8"))
         except OSError as exc:

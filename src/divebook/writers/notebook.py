@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 
 from ..bookpaths import book_path, is_local
+from ..confine import book_file
 from ..cache import write_if_changed
 from ..execute.attach import outputs_to_notebook
 from ..execute.notebook import page_notebook
@@ -116,7 +117,8 @@ def _referenced_files(text: str, source: str, book_root: Path) -> set[str]:
             # as written (符号.png, a b.png), else decoded (a%20b.png names `a b.png`)
             for path in dict.fromkeys((posixpath.normpath(posixpath.join(base, src)),
                                        book_path(source, src))):
-                if not path.startswith("../") and (book_root / path).is_file():
+                if not path.startswith("../") and (book_root / path).is_file() \
+                        and book_file(book_root, path) is not None:  # never a file out of the book
                     found.add(path)
                     break
     return found
@@ -125,16 +127,17 @@ def _referenced_files(text: str, source: str, book_root: Path) -> set[str]:
 def _resources(config) -> set[str]:  # type: ignore[no-untyped-def]
     """Files under ``[build] resources`` (folders or files), book-relative."""
     found: set[str] = set()
+    root = config.root
     for item in config.resources:
-        path = (config.root / item).resolve()
-        if not str(path).startswith(str(config.root.resolve())):
+        path = root / item
+        if book_file(root, item) is None:  # outside the book: config.confine_config warned
             continue
         if path.is_file():
-            found.add(path.relative_to(config.root.resolve()).as_posix())
+            found.add(posixpath.normpath(item))
         elif path.is_dir():
-            for f in path.rglob("*"):
-                if f.is_file() and "__pycache__" not in f.parts:
-                    found.add(f.relative_to(config.root.resolve()).as_posix())
+            for f in path.rglob("*"):  # rglob does not enter linked folders; linked files are checked
+                if f.is_file() and "__pycache__" not in f.parts and book_file(root, f) is not None:
+                    found.add(f.relative_to(root).as_posix())
     return found
 
 
