@@ -7,8 +7,9 @@ the build: it is recorded, the rest is built, and the exit status says so.
 
 from __future__ import annotations
 
-import json
 import gc
+import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,19 @@ def prepare(options: BuildOptions) -> BuildContext:
     return BuildContext(options, config, out, Store(out / ".cache"), diags)
 
 
+def make_out_dir(out: Path) -> None:
+    """Create the output folder, or say why it cannot be (a file in the way, no permission)."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: a file is in the way; name a folder (new or divebook's own)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot create the folder ({exc.strerror or exc}); "
+                         "choose a place you can write to") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out}: the folder is not writable; choose a place you can write to")
+
+
 def read_stage(ctx: BuildContext) -> Book:
     start = time.perf_counter()
     book = read_book(ctx.config, ctx.store, ctx.jobs, ctx.diags)
@@ -151,7 +165,7 @@ def build(options: BuildOptions) -> BuildContext:
     # cycles every 700 allocations (Python's default) spends time finding none.
     gc.set_threshold(20_000, 20, 20)
     ctx = prepare(options)
-    ctx.out.mkdir(parents=True, exist_ok=True)
+    make_out_dir(ctx.out)
     start = time.perf_counter()
     previous = buildstate.load(ctx.store, ctx)
     fingerprint, files = buildstate.fingerprint(ctx, previous)
@@ -306,7 +320,7 @@ def setting_origins(config: Config) -> dict[str, str]:
 def check(options: BuildOptions) -> tuple[int, BuildContext]:
     """Read and resolve the book and render it in memory: every problem, nothing written."""
     ctx = prepare(options)
-    ctx.out.mkdir(parents=True, exist_ok=True)
+    make_out_dir(ctx.out)
     ctx.extra["settings"] = setting_origins(ctx.config)
     book = read_stage(ctx)
     transform_stage(ctx)

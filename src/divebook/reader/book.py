@@ -43,6 +43,8 @@ def find_markdown(config: Config) -> list[str]:
         rel_s = rel.as_posix()
         if rel_s != root_source and (not matches(rel_s, wanted) or matches(rel_s, config.exclusions)):
             continue
+        if not path.is_file():  # a folder named x.md is no page (a toc entry naming it says so)
+            continue
         found.append(rel_s)
     return sorted(found)
 
