@@ -189,8 +189,8 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         _summary(err, ctx, "built", time.perf_counter() - start)
         if not args.quiet:
             for target, where in ctx.extra.get("where", {}).items():  # type: ignore[union-attr]
-                err.print(literal(f"  {target}: {where}"))
-            err.print(literal(f"  report: {ctx.out / 'report.json'}"))
+                err.print(literal(f"  {target}: {where}"), soft_wrap=True)
+            err.print(literal(f"  report: {ctx.out / 'report.json'}"), soft_wrap=True)
         return status
     if args.command == "check":
         options = BuildOptions(book=book, out=Path(args.out) if args.out else None,
@@ -211,7 +211,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         target = ctx.out / ".cache" if args.cache else ctx.out
         if target.exists():
             shutil.rmtree(target)
-            err.print(literal(f"removed {target}"))
+            err.print(literal(f"removed {target}"), soft_wrap=True)
         return EXIT_OK
     if args.command == "serve":
         from .serve import serve

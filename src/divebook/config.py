@@ -203,7 +203,9 @@ def _checked(cfg: Config, diags: Diagnostics) -> Config:
         if TAB_NAME.fullmatch(tab.name) and tab.name != "all":
             good.append(tab)
         else:
-            diags.warning(cfg.pos("build.tabs"), f"tab name {tab.name!r} is left out: a tab name is "
+            table = f"tabs.{tab.name}".replace('"', "")
+            where = cfg.pos(table) if cfg.lines.get(table) else cfg.pos("build.tabs")
+            diags.warning(where, f"tab name {tab.name!r} is left out: a tab name is "
                           "letters, digits, `_`, `-` or `.` (not first), and not `all`; "
                           "separate tabs with commas (`tabs = pytorch, mxnet`)", "config-value")
     cfg.tabs = good
@@ -371,9 +373,17 @@ def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
                 if isinstance(exc, configparser.DuplicateOptionError)
                 else f"section [{exc.section}] appears twice")
         raise ConfigError(path.name, exc.lineno or 0, f"{what}; keep one of them") from None
+    except configparser.MissingSectionHeaderError as exc:
+        raise ConfigError(path.name, exc.lineno, f"{exc.line.strip()!r} comes before any [section]: "
+                          "each setting must be inside a [section] and written as `key = value`") from None
+    except configparser.ParsingError as exc:
+        line, bad = exc.errors[0] if exc.errors else (0, "")
+        raise ConfigError(path.name, line, f"cannot read {bad.strip()!r}: each setting must be inside a "
+                          "[section] and written as `key = value`") from None
     except configparser.Error as exc:
         line = getattr(exc, "lineno", 0) or 0
-        raise ConfigError(path.name, line, f"config.ini cannot be read: {exc.message if hasattr(exc, 'message') else exc}. "
+        what = exc.message.splitlines()[0] if hasattr(exc, "message") else str(exc)
+        raise ConfigError(path.name, line, f"config.ini cannot be read: {what}. "
                           "Each setting must be inside a [section] and written as `key = value`.") from None
     cfg = Config(root=root, source=path.name, lines=_key_lines(text))
     get = lambda s, k, d="": parser.get(s, k, fallback=d)  # noqa: E731
