@@ -7,8 +7,9 @@ the build: it is recorded, the rest is built, and the exit status says so.
 
 from __future__ import annotations
 
-import json
 import gc
+import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,11 +114,17 @@ def prepare(options: BuildOptions) -> BuildContext:
 
 
 def claim_output(ctx: BuildContext) -> None:
-    """Create the output folder and mark it as divebook's; UsageError where it must not be written."""
+    """Create the output folder and mark it as divebook's; UsageError where it must not or
+    cannot be written (the book or a folder above it, foreign files, a file, no permission)."""
     try:
         confine.claim_output(ctx.out, ctx.config.root)
     except confine.OutputRefused as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"--out {ctx.out}: cannot create the folder ({exc.strerror or exc}); "
+                         "choose a place you can write to") from None
+    if not os.access(ctx.out, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {ctx.out}: the folder is not writable; choose a place you can write to")
 
 
 def read_stage(ctx: BuildContext) -> Book:

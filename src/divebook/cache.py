@@ -57,8 +57,24 @@ class Store:
     def put(self, namespace: str, key: str, body: bytes) -> None:
         path = self.path(namespace, key)
         data = _MAGIC + hashlib.sha256(body).digest() + body
-        if not _write_new(path, data):  # a new entry needs no renaming: its checksum guards it
+        try:
+            if not _write_new(path, data):  # a new entry needs no renaming: its checksum guards it
+                write_atomic(path, data)
+        except (IsADirectoryError, NotADirectoryError, FileExistsError):
+            # A folder stands where the entry goes, or a file where its namespace folder goes:
+            # everything under the cache is divebook's, so clear the way and write again.
+            self._clear_way(path)
             write_atomic(path, data)
+
+    def _clear_way(self, path: Path) -> None:
+        """Remove what blocks ``path`` inside the cache: a folder in its place, files in its folders'."""
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        for folder in [path.parent, *path.parent.parents]:
+            if folder == self.root.parent:
+                break
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                folder.unlink()
 
     def get_object(self, namespace: str, key: str) -> Any | None:
         body = self.get(namespace, key)

@@ -13,14 +13,37 @@ import time
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from . import __version__
 from .build import TARGETS, BuildContext, BuildOptions, UsageError, build, check, exit_status, is_strict
 from .config import Config
+from .console import literal, make_console, problem
 from .diagnostics import ConfigError, Diagnostic
 
 EXIT_OK, EXIT_BOOK_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _positive_int(text: str) -> int:
+    """``--jobs``: 1 or more (0 or a negative count would mean nothing ever runs)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more (leave it out for one per core)")
+    return value
+
+
+def _port(text: str) -> int:
+    """``--port``: a TCP port, 1 to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port: choose one from 1024 to 65535")
+    return value
 
 
 def _common(parser: argparse.ArgumentParser, out: bool = True) -> None:
@@ -47,7 +70,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--tab", metavar="T", help="framework tab of the PDF (default: the book's default "
                    "tab; `all` for one PDF per tab) and of the notebooks (default: every tab)")
     p.add_argument("--no-eval", action="store_true", help="do not run the code")
-    p.add_argument("--jobs", type=int, default=0, metavar="N",
+    p.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
                    help="kernels and workers at once (default: number of cores)")
     p.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="where code runs: local processes or a Dask cluster")
@@ -65,7 +88,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="build, serve and rebuild on every change (live preview)")
     _common(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
     p.add_argument("--no-eval", action="store_true", help="do not run the code")
     p.add_argument("--lang", metavar="L", help="language to serve for a translated book")
 
@@ -80,15 +103,14 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def print_diagnostics(console: Console, items: list[Diagnostic], strict: bool = False) -> None:
-    """Each problem as ``file:line: severity: message``; warnings show red under strict."""
+    """Each problem as ``file:line: severity: message``; warnings show red under strict.
+
+    Messages quote book text ([library-pytorch], :label:`x`): printed literally, never as markup.
+    """
     for d in items:
-        severity = d.severity
-        color = "red" if severity == "error" or strict else "yellow"
+        color = "red" if d.severity == "error" or strict else "yellow"
         where = f"{d.file}:{d.line}" if d.line else d.file
-        # Messages quote config sections such as [library-pytorch]: not rich markup.
-        console.print(f"[bold]{escape(where)}[/bold]: [{color}]{severity}[/{color}]: "
-                      f"{escape(d.message)}",
-                      highlight=False, markup=True, soft_wrap=True)
+        console.print(problem(where, d.severity, d.message, color), soft_wrap=True)
 
 
 def print_settings(console: Console, config: Config, origins: dict[str, str]) -> None:
@@ -97,13 +119,12 @@ def print_settings(console: Console, config: Config, origins: dict[str, str]) ->
     if not config.source:
         console.print("settings: none (no config.ini or divebook.toml; the defaults)", highlight=False)
     elif len(files) == 1:
-        console.print(f"settings: all from {config.source}", highlight=False)
+        console.print(literal(f"settings: all from {config.source}"))
     else:
-        console.print(f"settings: {files[0]}, added to and overridden by {', '.join(files[1:])}:",
-                      highlight=False)
+        console.print(literal(f"settings: {files[0]}, added to and overridden by {', '.join(files[1:])}:"))
         width = max(map(len, origins), default=0)
         for name, where in origins.items():
-            console.print(f"  {escape(name.ljust(width))}  {escape(where)}", highlight=False)
+            console.print(literal(f"  {name.ljust(width)}  {where}"))
 
 
 def _summary(console: Console, ctx: BuildContext, verb: str, seconds: float) -> None:
@@ -123,22 +144,27 @@ def _summary(console: Console, ctx: BuildContext, verb: str, seconds: float) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
-    err = Console(stderr=True, highlight=False)
+    err = make_console()
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
     try:
         return _run(args, err)
     except ConfigError as exc:
-        err.print(f"[bold]{exc.file}{':' + str(exc.line) if exc.line else ''}[/bold]: "
-                  f"[red]error[/red]: {exc.message}", highlight=False)
+        err.print(problem(f"{exc.file}:{exc.line}" if exc.line else exc.file, "error", exc.message),
+                  soft_wrap=True)
         return EXIT_USAGE
     except UsageError as exc:
-        err.print(f"[red]divebook: {exc}[/red]", highlight=False)
+        err.print(literal(f"divebook: {exc}", "red"), soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        err.print("[yellow]interrupted[/yellow]")
+        err.print(literal("interrupted", "yellow"))
         return 130
+    except OSError as exc:  # the machine refused: a full disk, a folder not writable, a file in the way
+        where = exc.filename if exc.filename else ""
+        err.print(problem(str(where), "error", f"{exc.strerror or exc}; check that the place can be "
+                          "written (or choose another with --out)"), soft_wrap=True)
+        return EXIT_USAGE
 
 
 def _run(args: argparse.Namespace, err: Console) -> int:
@@ -146,8 +172,8 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         from .init import init_book
 
         target = init_book(Path(args.dir))
-        err.print(f"[green]Created a new book in {target}.[/green] Build it with:\n"
-                  f"  divebook build -C {args.dir}\nand open {args.dir}/_build/html/index.html")
+        err.print(Text.assemble((f"Created a new book in {target}.", "green"), " Build it with:\n"
+                                f"  divebook build -C {args.dir}\nand open {args.dir}/_build/html/index.html"))
         return EXIT_OK
     book = Path(args.book)
     if args.command == "build":
@@ -163,8 +189,8 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         _summary(err, ctx, "built", time.perf_counter() - start)
         if not args.quiet:
             for target, where in ctx.extra.get("where", {}).items():  # type: ignore[union-attr]
-                err.print(f"  {target}: {where}", highlight=False)
-            err.print(f"  report: {ctx.out / 'report.json'}", highlight=False)
+                err.print(literal(f"  {target}: {where}"), soft_wrap=True)
+            err.print(literal(f"  report: {ctx.out / 'report.json'}"), soft_wrap=True)
         return status
     if args.command == "check":
         options = BuildOptions(book=book, out=Path(args.out) if args.out else None,
@@ -195,7 +221,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
             target.unlink()  # the link alone, never what it points to
         else:
             shutil.rmtree(target)
-        err.print(f"removed {escape(str(target))}", highlight=False)
+            err.print(literal(f"removed {target}"), soft_wrap=True)
         return EXIT_OK
     if args.command == "serve":
         from .serve import serve

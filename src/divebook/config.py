@@ -12,12 +12,14 @@ change the book.
 from __future__ import annotations
 
 import configparser
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .confine import is_safe_name
 from .diagnostics import ConfigError, Diagnostics
 from .tree import Pos
 
@@ -165,13 +167,59 @@ def load_config(root: Path, diags: Diagnostics) -> Config:
     toml_file, ini_file = root / "divebook.toml", root / "config.ini"
     if ini_file.exists():
         cfg = _load_ini(root, ini_file, diags)
-        return _confined(_load_toml(root, toml_file, diags, cfg) if toml_file.exists() else cfg, diags)
+        return _checked(_confined(_load_toml(root, toml_file, diags, cfg) if toml_file.exists() else cfg,
+                                  diags), diags)
     if toml_file.exists():
-        return _confined(_load_toml(root, toml_file, diags), diags)
+        return _checked(_confined(_load_toml(root, toml_file, diags), diags), diags)
     if (root / "index.md").exists():
         return Config(root=root)
     raise ConfigError(str(root), 0, "not a book: no config.ini, divebook.toml or index.md here "
                       "(run `divebook init DIR` to start one)")
+
+
+#: Link schemes a page may carry in its header; anything else (javascript:, data:, file:) is refused.
+SAFE_SCHEMES = {"http", "https", "mailto"}
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def link_scheme(url: str) -> str:
+    """The scheme of ``url`` as a browser reads it ("" for a relative link).
+
+    Browsers drop surrounding spaces and control characters and any tab or newline
+    inside before they look for the scheme, so ``" java\tscript:"`` is javascript.
+    """
+    cleaned = re.sub(r"[\t\n\r]", "", url.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b"
+                                             "\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17"
+                                             "\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
+    m = _SCHEME.match(cleaned)
+    return m.group(1).lower() if m else ""
+
+
+def _checked(cfg: Config, diags: Diagnostics) -> Config:
+    """Settings that would make unsafe names or links are reported and left out."""
+    good = []
+    for tab in cfg.tabs:
+        if is_safe_name(tab.name) and tab.name != "all":
+            good.append(tab)
+        else:
+            table = f"tabs.{tab.name}".replace('"', "")
+            where = cfg.pos(table) if cfg.lines.get(table) else cfg.pos("build.tabs")
+            diags.warning(where, f"tab name {tab.name!r} is left out: tab names become folder and "
+                          "file names, so each is letters, digits, `_`, `.`, `+` or `-`, starting "
+                          "with a letter or digit, and not `all`; "
+                          "separate tabs with commas (`tabs = pytorch, mxnet`)", "config-value")
+    cfg.tabs = good
+    links = []
+    for link in cfg.header_links:
+        scheme = link_scheme(link.url)
+        if scheme and scheme not in SAFE_SCHEMES:
+            diags.warning(cfg.pos("html.header_links"), f"header link {link.name!r} is left out: its "
+                          f"URL uses `{scheme}:`; a link must be http, https, mailto or relative",
+                          "config-value")
+        else:
+            links.append(link)
+    cfg.header_links = links
+    return cfg
 
 
 # --------------------------------------------------------------------------
@@ -262,13 +310,21 @@ def _as_bool(value: str, where: Pos, diags: Diagnostics) -> bool:
     return True
 
 
-def _as_float(value: str, where: Pos, diags: Diagnostics, default: float) -> float:
+def _as_seconds(value: object, where: Pos, diags: Diagnostics, default: float | None) -> float | None:
+    """A time limit: a positive, finite number of seconds; anything else warns and gives ``default``.
+
+    0 or a negative number would turn the limit off, so it is refused rather than taken.
+    """
     try:
-        return float(value)
-    except ValueError:
-        diags.warning(where, f"expected a number of seconds, got {value!r}; using {default:g}",
-                      "config-value")
-        return default
+        seconds = float(value) if not isinstance(value, bool) else math.nan  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if math.isfinite(seconds) and seconds > 0:
+        return seconds
+    using = f"using {default:g}" if default is not None else "using the book's timeout"
+    diags.warning(where, f"a timeout must be a positive number of seconds per cell, got {value!r}; "
+                  f"{using}", "config-value")
+    return default
 
 
 def _pairs(value: str) -> list[tuple[str, str]]:
@@ -297,14 +353,45 @@ def _kernel_pairs(value: str, where: Pos, diags: Diagnostics) -> list[tuple[str,
     return pairs
 
 
+def read_config_text(path: Path) -> str:
+    """The text of a configuration file; ConfigError naming the line of a byte that is not UTF-8.
+
+    A byte-order mark is not a setting and is dropped.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(path.name, 0, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(path.name, line, f"byte 0x{data[exc.start]:02x} is not UTF-8 text; "
+                          "save the file as UTF-8") from None
+
+
 def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
-    text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not a setting
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    text = read_config_text(path)
+    # strict: a section or key given twice is an error, as in d2lbook (configparser's default)
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
     try:
         parser.read_string(text, source=path.name)
+    except (configparser.DuplicateOptionError, configparser.DuplicateSectionError) as exc:
+        what = (f"`{exc.option}` is set twice in [{exc.section}]"
+                if isinstance(exc, configparser.DuplicateOptionError)
+                else f"section [{exc.section}] appears twice")
+        raise ConfigError(path.name, exc.lineno or 0, f"{what}; keep one of them") from None
+    except configparser.MissingSectionHeaderError as exc:
+        raise ConfigError(path.name, exc.lineno, f"{exc.line.strip()!r} comes before any [section]: "
+                          "each setting must be inside a [section] and written as `key = value`") from None
+    except configparser.ParsingError as exc:
+        line, bad = exc.errors[0] if exc.errors else (0, "")
+        raise ConfigError(path.name, line, f"cannot read {bad.strip()!r}: each setting must be inside a "
+                          "[section] and written as `key = value`") from None
     except configparser.Error as exc:
         line = getattr(exc, "lineno", 0) or 0
-        raise ConfigError(path.name, line, f"config.ini cannot be read: {exc.message if hasattr(exc, 'message') else exc}. "
+        what = exc.message.splitlines()[0] if hasattr(exc, "message") else str(exc)
+        raise ConfigError(path.name, line, f"config.ini cannot be read: {what}. "
                           "Each setting must be inside a [section] and written as `key = value`.") from None
     cfg = Config(root=root, source=path.name, lines=_key_lines(text))
     get = lambda s, k, d="": parser.get(s, k, fallback=d)  # noqa: E731
@@ -350,7 +437,8 @@ def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
         if parser.has_option("build", key):
             cfg.strict = _as_bool(get("build", key), cfg.pos(f"build.{key}"), diags)
     if parser.has_option("build", "timeout"):
-        cfg.timeout = _as_float(get("build", "timeout"), cfg.pos("build.timeout"), diags, DEFAULT_TIMEOUT)
+        cfg.timeout = _as_seconds(get("build", "timeout"), cfg.pos("build.timeout"), diags,
+                                  DEFAULT_TIMEOUT) or DEFAULT_TIMEOUT
 
     tab_names = _split_commas(get("build", "tabs"))
     if len(set(tab_names)) != len(tab_names):
@@ -498,7 +586,7 @@ def _toml_key_lines(text: str) -> dict[str, int]:
 
 def _load_toml(root: Path, path: Path, diags: Diagnostics, base: Config | None = None) -> Config:
     """Read divebook.toml; with ``base`` (the book's config.ini) it adds to and overrides that."""
-    text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not a setting
+    text = read_config_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -564,7 +652,9 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics, base: Config | None =
     cfg.dependencies = typed("build", "dependencies", list, cfg.dependencies)
     cfg.eval_notebook = typed("build", "eval", bool, typed("build", "eval_notebook", bool, cfg.eval_notebook))
     cfg.eval_pages = typed("build", "eval_pages", list, cfg.eval_pages)
-    cfg.timeout = float(typed("build", "timeout", (int, float), cfg.timeout))
+    if "timeout" in table("build"):
+        cfg.timeout = _as_seconds(typed("build", "timeout", (int, float), cfg.timeout),
+                                  cfg.pos("build.timeout"), diags, cfg.timeout) or cfg.timeout
     cfg.strict = typed("build", "strict", bool, typed("build", "warning_is_error", bool, cfg.strict))
     cfg.tabs = _toml_tabs(data, cfg, path.name, diags, typed("build", "tabs", list, cfg.tab_names
                                                               if cfg.tabs else []))
@@ -650,7 +740,7 @@ def _toml_tabs(data: dict[str, Any], cfg: Config, file: str, diags: Diagnostics,
         if "requirements" in spec:
             tab.requirements = [str(r) for r in spec["requirements"]]
         if "timeout" in spec:
-            tab.timeout = float(spec["timeout"])
+            tab.timeout = _as_seconds(spec["timeout"], cfg.pos(f"{where}.timeout"), diags, tab.timeout)
         if "colab_repo" in spec:
             tab.colab_repo = str(spec["colab_repo"])
         if "colab_libs" in spec:

@@ -106,7 +106,7 @@ def check_output(out: Path, book: Path) -> None:
     out, book = Path(os.path.realpath(out)), Path(os.path.realpath(book))
     why = _forbidden(out, book)
     if why is None and out.exists() and not out.is_dir():
-        why = "it is a file, not a folder"
+        why = "a file is in the way (name a folder)"
     if why is None and out.is_dir() and not _made_by_divebook(out) and any(out.iterdir()):
         why = (f"it holds files that divebook did not make (no {MARKER} file in it), "
                "which a build could overwrite")
@@ -171,12 +171,7 @@ def confine_config(cfg: "Config", diags: "Diagnostics") -> None:
                 kept.append(value)
         setattr(cfg, attr, kept)
     # lib_file: library_extract.bad_lib_file reports it; its readers refuse links out of the book
-    unsafe = [t.name for t in cfg.tabs if not is_safe_name(t.name)]
-    if unsafe:
-        diags.warning(cfg.pos("build.tabs"), "tab names become folder and file names, so each must be "
-                      "letters, digits, `_`, `.`, `+` or `-`, starting with a letter or digit; "
-                      f"left out: {', '.join(repr(n) for n in unsafe)}", "config-value")
-        cfg.tabs = [t for t in cfg.tabs if is_safe_name(t.name)]
+    # tab names: config._checked (one warning per tab, at its line)
     for attr, key, fallback in (("name", "project.name", "book"), ("lang", "project.lang", "en"),
                                 ("origin_lang", "translation.origin_lang", "")):
         value = getattr(cfg, attr)

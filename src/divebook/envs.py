@@ -48,6 +48,7 @@ from typing import Self
 from rich.console import Console
 
 from .cache import digest, write_atomic
+from .console import problem
 from .config import Config, TabConfig, load_config
 from .diagnostics import ConfigError, Diagnostics
 from .tree import Pos
@@ -457,8 +458,8 @@ def ensure_envs(book: Path, tab: str | None, console: Console) -> int:
     try:
         config = load_config(book, diags)
     except ConfigError as exc:
-        console.print(f"[bold]{exc.file}{':' + str(exc.line) if exc.line else ''}[/bold]: "
-                      f"[red]error[/red]: {exc.message}", highlight=False)
+        console.print(problem(f"{exc.file}:{exc.line}" if exc.line else exc.file, "error", exc.message),
+                      soft_wrap=True)
         return 2
     if tab is not None and tab not in config.tab_names:
         console.print(f"[red]divebook env: the book has no tab `{tab}` "
@@ -470,9 +471,8 @@ def ensure_envs(book: Path, tab: str | None, console: Console) -> int:
             env = ensure_tab_env(config, name, console)
         except EnvError as exc:
             failed += 1
-            where = f"{exc.pos}: " if exc.pos and exc.pos.line else ""
-            console.print(f"[bold]{where}[/bold][red]error[/red]: {exc.message}", highlight=False,
-                          soft_wrap=True)
+            where = f"{exc.pos}" if exc.pos and exc.pos.line else ""
+            console.print(problem(where, "error", exc.message), soft_wrap=True)
             continue
         what = "its own environment" if env.managed else "an existing kernel"
         console.print(f"[bold]{name}[/bold]: kernel [cyan]{env.kernel_name}[/cyan] ({what}, "

@@ -40,6 +40,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from .build import BuildContext, BuildOptions, build, claim_output, exit_status, prepare
+from .console import make_console
 from .cache import Store
 from .diagnostics import ConfigError
 from .execute.background import BackgroundRuns
@@ -311,7 +312,7 @@ class Preview:
         self.out = self.options.out_dir()
         self.site = self.out / "html"
         self.host, self.port = host, port
-        self.console = console or Console(stderr=True, highlight=False)
+        self.console = console or make_console()
         self.state = BuildState()
         self.broadcaster = Broadcaster()
         self._stop = threading.Event()
@@ -531,19 +532,20 @@ class Preview:
 def serve(book: Path, out: Path | None, host: str, port: int, evaluate: bool = True,
           lang: str | None = None) -> int:
     """Run the live preview until interrupted; the exit status."""
-    console = Console(stderr=True, highlight=False)
+    console = make_console()
     preview = Preview(book, out, host, port, evaluate, lang, console)
-    console.print(f"Building {preview.book} …")
+    console.print(f"Building {escape(str(preview.book))} …")
     try:
         try:
             preview.start()
         except OSError as exc:
-            console.print(f"[red]divebook serve: cannot listen on {host}:{port}: "
-                          f"{exc.strerror or exc}[/red]")
+            console.print(f"[red]divebook serve: cannot listen on {escape(host)}:{port}: "
+                          f"{escape(str(exc.strerror or exc))}[/red]")
             return 2
         if host not in ("127.0.0.1", "localhost", "::1"):
-            console.print(f"[yellow]Listening on {host}: other machines can read this preview.[/yellow]")
-        console.print(f"Serving [bold]{preview.url}[/bold] from {preview.site} — watching {preview.book} "
+            console.print(f"[yellow]Listening on {escape(host)}: other machines can read this preview.[/yellow]")
+        console.print(f"Serving [bold]{escape(preview.url)}[/bold] from {escape(str(preview.site))} — "
+                      f"watching {escape(str(preview.book))} "
                       "(Ctrl+C stops)")
         if preview.state.pending:
             console.print(f"Running the code of {preview.state.pending} page run(s) in the background; "

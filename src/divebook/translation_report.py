@@ -11,7 +11,9 @@ import json
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .cache import write_atomic
 
@@ -42,10 +44,10 @@ def print_translation_status(console: Console, status: dict) -> None:
             where = f"{item['file']}:{item['line']}"
             if item["status"] == "stale":
                 what = (f"[yellow]stale[/yellow]: the original changed after its translation "
-                        f"({item['translation_file']}:{item['translation_line']})")
+                        f"({escape(str(item['translation_file']))}:{item['translation_line']})")
             else:
                 what = "[red]missing[/red]: not translated"
-            console.print(f"  [bold]{where}[/bold] {what} — {item['text']}", highlight=False,
+            console.print(Text.from_markup(f"  [bold]{escape(where)}[/bold] {what} — ") + Text(item["text"]),
                           soft_wrap=True)
         if len(items) > LISTED:
             console.print(f"  … and {len(items) - LISTED} more on {page['source']} (see report.json)",

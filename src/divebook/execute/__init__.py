@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import nbformat
 from rich.console import Console
 
+from ..console import make_console
 from ..library import apply_reverse_alias, imported_library_files, library_root, module_name
 from ..tree import Page, Pos
 from .attach import TabRun, attach_outputs
@@ -89,7 +90,7 @@ def execute_book(ctx) -> None:  # type: ignore[no-untyped-def]
             background.want([])
         return
 
-    kernels = tab_kernels(config, sorted({r.tab for r in runs}), diags, Console(stderr=True))
+    kernels = tab_kernels(config, sorted({r.tab for r in runs}), diags, make_console())
     lib_root = library_root(ctx.out)
     packages = _library_packages(config, lib_root)
     gpus = local_gpus() if ctx.options.executor == "local" else []
@@ -154,7 +155,7 @@ def execute_book(ctx) -> None:  # type: ignore[no-untyped-def]
     if not ctx.options.quiet:
         rows = [(r.page.source, r.tab, r.record.get("outcome", ""), float(r.record.get("seconds", 0)))
                 for r in executed + [f for f in failed_runs if f.record.get("seconds")]]
-        print_summary(Console(stderr=True, highlight=False), rows, len(executed), cached_n,
+        print_summary(make_console(), rows, len(executed), cached_n,
                       len(failed_runs), seconds)
 
 

@@ -29,6 +29,7 @@ from typing import Callable
 
 from rich.console import Console
 
+from ..console import make_console
 from ..cache import Store
 from .progress import ExecutionDisplay, print_summary
 from .runner import OK, START_FAILED, Job, JobResult, Progress, run_job
@@ -62,7 +63,7 @@ class BackgroundRuns:
         self.store = store
         self.workers = max(1, workers)
         self.on_done = on_done
-        self.console = console or Console(stderr=True, highlight=False)
+        self.console = console or make_console()
         self.show_progress = show_progress
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)

@@ -15,6 +15,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from ..console import make_console
 from .runner import Progress
 
 
@@ -31,7 +32,7 @@ class ExecutionDisplay:
     """The live view of the executors' workers; a no-op when not on a terminal."""
 
     total: int
-    console: Console = field(default_factory=lambda: Console(stderr=True))
+    console: Console = field(default_factory=lambda: make_console())
     enabled: bool = True
     done: int = 0
     failed: int = 0

@@ -44,6 +44,8 @@ def find_markdown(config: Config, diags: Diagnostics | None = None) -> list[str]
         rel_s = rel.as_posix()
         if rel_s != root_source and (not matches(rel_s, wanted) or matches(rel_s, config.exclusions)):
             continue
+        if not path.is_file():  # a folder named x.md is no page (a toc entry naming it says so)
+            continue
         if book_file(config.root, rel) is None:  # a link to a file out of the book: never read
             if diags is not None:
                 diags.warning(Pos(rel_s, 0), outside_message("page", rel_s) + " (or remove the link)",

@@ -151,9 +151,20 @@ def ansi_to_html(text: str) -> str:
     return "".join(out)
 
 
+#: Control characters HTML forbids (all of C0 but tab, newline, form feed and carriage return,
+#: and DEL), and lone surrogates, which no UTF-8 file can hold.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]|[\ud800-\udfff]")
+
+
+def _writable(text: str) -> str:
+    """Drop control characters left after ANSI colours were read, as Jupyter does when it
+    displays outputs; a lone surrogate (a cell printed half a character) becomes U+FFFD."""
+    return _UNWRITABLE.sub(lambda m: "\ufffd" if m.group(0) >= "\ud800" else "", text)
+
+
 def render_outputs(outputs: list[Output], strings: dict[str, str]) -> str:
     parts = [render_output(o, strings) for o in outputs]
-    return "".join(p for p in parts if p)
+    return _writable("".join(p for p in parts if p))
 
 
 def render_output(output: Output, strings: dict[str, str]) -> str:
