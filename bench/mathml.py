@@ -4,8 +4,11 @@
 
 Reads the corpus with divebook's reader, collects the unique (LaTeX, display)
 pairs the website converts, then converts them all with
-``latex2mathml.converter.convert`` alone and with divebook's ``to_mathml``
-(rewrites, brace check, its own serializer, unknown-command check). CPU time
+``latex2mathml.converter.convert`` alone, with divebook's ``to_mathml``
+without its TeX corrections (rewrites, brace check, its own serializer,
+unknown-command check: the converter before issue 16), and with them
+(``writers/mathml_tex.py``: operator spacing, limits, primes, text escapes,
+bold letters). CPU time
 (``time.process_time``), so other work on the machine counts less; one
 process, warmed up once; prints the median of the runs.
 """
@@ -28,6 +31,7 @@ from divebook.config import load_config  # noqa: E402
 from divebook.diagnostics import Diagnostics  # noqa: E402
 from divebook.reader.book import read_book  # noqa: E402
 from divebook.tree import page_math  # noqa: E402
+from divebook.writers import mathml  # noqa: E402
 from divebook.writers.mathml import MathError, to_mathml  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "d2l-en"
@@ -56,6 +60,15 @@ def divebook(pairs: list[tuple[str, bool]]) -> None:
             pass
 
 
+def divebook_uncorrected(pairs: list[tuple[str, bool]]) -> None:
+    correct, prepare = mathml.correct, mathml.prepare
+    mathml.correct, mathml.prepare = (lambda tree, display: None), (lambda latex, display: latex)
+    try:
+        divebook(pairs)
+    finally:
+        mathml.correct, mathml.prepare = correct, prepare
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -63,7 +76,9 @@ def main() -> None:
     args = parser.parse_args()
     pairs = formulas(args.corpus)
     rows = [(name, median_seconds(lambda: convert_all(pairs), args.runs, time.process_time))
-            for name, convert_all in (("latex2mathml.convert", latex2mathml_alone), ("divebook to_mathml", divebook))]
+            for name, convert_all in (("latex2mathml.convert", latex2mathml_alone),
+                                      ("to_mathml, no TeX corrections", divebook_uncorrected),
+                                      ("to_mathml (TeX corrections)", divebook))]
     print(f"d2l-en: {len(pairs)} unique formulas, {sum(len(t) for t, _ in pairs) / 1000:.0f} kB; "
           f"CPU seconds, median of {args.runs} runs")
     table = [("conversion", "CPU (s)", "per formula (µs)")]

@@ -1,8 +1,9 @@
-"""to_mathml's quick paths give exactly what latex2mathml's own ``convert`` gives.
+"""to_mathml's quick paths give exactly what the slow, obvious way gives.
 
-The reference below is to_mathml as it was before: ``latex2mathml.converter.convert``
-(ElementTree serialization), every rewrite applied, a character-by-character
-brace check and the unknown-command check on every formula.
+The reference below is to_mathml written the slow, obvious way: latex2mathml's
+tree corrected by mathml_tex as to_mathml does, serialized by ElementTree as
+``latex2mathml.converter.convert`` does, every rewrite applied, a
+character-by-character brace check and the unknown-command check on every formula.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from xml.sax.saxutils import unescape
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from latex2mathml.converter import convert
+from latex2mathml.converter import convert_to_element
 
 from divebook.config import load_config
 from divebook.diagnostics import Diagnostics
@@ -23,6 +24,7 @@ from divebook.reader.book import read_book
 from divebook.tree import page_math
 from divebook.writers import mathml as mathml_module
 from divebook.writers.mathml import MathError, _serialize, brace_problem, to_mathml
+from divebook.writers.mathml_tex import correct, prepare, restore_text
 
 REPO = Path(__file__).resolve().parent.parent.parent
 
@@ -62,13 +64,17 @@ def reference_to_mathml(latex: str, display: bool) -> str:
     problem = reference_brace_problem(source)
     if problem:
         raise MathError(problem)
+    source = prepare(source, display)
     try:
-        mathml = convert(source, display="block" if display else "inline")
+        tree = convert_to_element(source, display="block" if display else "inline")
+        correct(tree, display)
+        mathml = unescape(tostring(tree, encoding="unicode"))
     except Exception as exc:  # noqa: BLE001 - as to_mathml
         raise MathError(str(exc) or type(exc).__name__) from None
     unknown = _UNKNOWN.findall(mathml)
     if unknown:
         raise MathError(f"unknown command {', '.join(dict.fromkeys(unknown))}")
+    mathml = restore_text(mathml)
     mathml = mathml.replace("<mi>&#x0007E;</mi>", "<mo>&#x0223C;</mo>")
     return mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "", 1)  # HTML needs none
 

@@ -178,6 +178,19 @@ def test_citations_author_year_and_bibliography(make_book):
     assert "One" in book.bibliography[-1].html
 
 
+def test_url_in_a_bib_field_is_a_link_not_raw_latex(make_book):
+    files = dict(BOOK)
+    files["refs.bib"] = BOOK["refs.bib"].replace(
+        "publisher = {P}, year = {2002}}",
+        "publisher = {P}, year = {2002}, note = {\\url{http://www.example.org/a?b=1&c=2}}}")
+    book, _ = resolved(make_book, files)
+    item = next(i for i in book.bibliography if i.key == "Many.2002")
+    assert '<a href="http://www.example.org/a?b=1&amp;c=2">http://www.example.org/a?b=1&amp;c=2</a>' \
+        in item.html
+    assert "\\url" not in item.html and "\\url" not in item.text
+    assert "http://www.example.org/a?b=1&c=2" in item.text
+
+
 def test_bad_references_are_reported_with_lines(make_book):
     files = dict(BOOK)
     files["ch1/b.md"] = """

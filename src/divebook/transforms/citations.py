@@ -146,13 +146,22 @@ def _format_chunk(formatter: _Formatter, keys: list[str]) -> dict[str, tuple[str
         try:
             text = style.format_entry(key, entry).text
             plain, html, latex = (text.render(backend) for backend in backends)
-            out[key] = (latex_to_text(plain), html, latex)
+            out[key] = (latex_to_text(plain.replace("\\url ", "")), _html_urls(html), latex)
         except Exception:  # a missing field pybtex insists on: show what is there
             title = latex_to_text(entry.fields.get("title", ""))
             year = entry.fields.get("year", "")
             plain = f"{_authors(entry)}. {title}. {year}.".replace(" .", "")
             out[key] = (plain, _html_escape(plain), _latex_escape(plain))
     return out
+
+
+# pybtex's HTML backend writes a field's ``\url{...}`` as the command's name and a span.
+_HTML_URL = re.compile(r'\\url <span class="bibtex-protected">([^<"]*)</span>')
+
+
+def _html_urls(html: str) -> str:
+    r"""``\url{...}`` in a bib field as a link, not as raw LaTeX on the page."""
+    return _HTML_URL.sub(r'<a href="\1">\1</a>', html) if "\\url" in html else html
 
 
 def _html_escape(text: str) -> str:

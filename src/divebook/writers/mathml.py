@@ -18,6 +18,8 @@ from xml.sax.saxutils import unescape
 
 from latex2mathml.converter import convert_to_element
 
+from .mathml_tex import correct, prepare, restore_text
+
 _REWRITES = [
     (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{align*}"),
     (re.compile(r"\\(begin|end)\{alignedat\}(\{\d+\})?"), r"\\\1{align*}"),
@@ -71,14 +73,19 @@ def to_mathml(latex: str, display: bool) -> str:
     problem = brace_problem(source)
     if problem:
         raise MathError(problem)
+    source = prepare(source, display)
     try:
-        mathml = _serialize(convert_to_element(source, display="block" if display else "inline"))
+        tree = convert_to_element(source, display="block" if display else "inline")
+        correct(tree, display)
+        mathml = _serialize(tree)
     except Exception as exc:  # latex2mathml raises many kinds; all mean "cannot read"
         raise MathError(str(exc) or type(exc).__name__) from None
     if "<mi>\\" in mathml:
         unknown = _UNKNOWN.findall(mathml)
         if unknown:
             raise MathError(f"unknown command {', '.join(dict.fromkeys(unknown))}")
+    if "\\text" in source or "\\mbox" in source:
+        mathml = restore_text(mathml)
     # latex2mathml writes \sim as a plain tilde identifier.
     mathml = mathml.replace("<mi>&#x0007E;</mi>", "<mo>&#x0223C;</mo>")
     # In HTML a <math> element is MathML by its name: the namespace attribute is only

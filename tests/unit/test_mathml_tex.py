@@ -1,0 +1,129 @@
+"""The MathML of each construct TeX sets differently from latex2mathml's plain output."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from divebook.writers.mathml import to_mathml
+
+THIN = '<mspace width="0.1667em" />'
+
+
+def inline(latex: str) -> str:
+    return to_mathml(latex, False)
+
+
+def display(latex: str) -> str:
+    return to_mathml(latex, True)
+
+
+@pytest.mark.parametrize("name", ["log", "exp", "sin", "cos", "tanh"])
+def test_operator_name_then_letter_gets_a_thin_space(name):
+    assert f"<mi>{name}</mi>{THIN}<mi>p</mi>" in inline(f"\\{name} p")
+
+
+def test_thin_space_before_an_operator_name_after_an_ordinary_atom():
+    assert f"<mn>2</mn>{THIN}<mi>log</mi>{THIN}<mi>x</mi>" in inline(r"2\log x")
+    assert f"&#x00029;</mo>{THIN}<mi>sin</mi>" in inline(r"(a)\sin x")
+
+
+def test_no_space_before_a_parenthesis_or_a_relation():
+    assert "<mi>log</mi><mo stretchy=\"false\">&#x00028;" in inline(r"\log(x)")
+    assert "<mi>exp</mi><mrow><mo stretchy=\"true\" fence=\"true\"" in inline(r"\exp\left(x\right)")
+    assert THIN not in inline(r"a = \log(x)")
+
+
+def test_named_operators_lose_the_default_thick_operator_spacing():
+    mathml = inline(r"\max(a, b) + \operatorname{softmax}(x)")
+    assert '<mo lspace="0" rspace="0">max</mo><mo stretchy="false">' in mathml
+    assert '<mo lspace="0" rspace="0">softmax</mo>' in mathml
+
+
+def test_subscripted_operator_name_is_spaced_from_its_argument():
+    assert f"<msub><mi>log</mi><mn>2</mn></msub>{THIN}<mi>x</mi>" in inline(r"\log_2 x")
+
+
+@pytest.mark.parametrize("latex", [r"\max_x f", r"\min_{x} f", r"\lim_{n \to \infty} a_n",
+                                   r"\operatorname*{argmin}_x f", r"\sup_x f"])
+def test_display_limits_go_under_and_inline_ones_beside(latex):
+    block = display(latex)
+    assert re.search(r'<munder><mo movablelimits="true"[^>]*>\w+</mo>', block), block
+    assert "<msub><mo" not in block
+    text = inline(latex)
+    assert "<msub><mo" in text and "<munder>" not in text
+
+
+def test_limits_and_nolimits_are_honoured():
+    assert "<msub><mo" in display(r"\max\nolimits_x f")
+    assert "<munder><mo" in inline(r"\max\limits_x f")
+    assert "<munderover><mo>&#x02211;</mo>" in display(r"\sum_{i=1}^n x_i")
+    assert "<msubsup><mo>&#x02211;</mo>" in inline(r"\sum_{i=1}^n x_i")
+
+
+def test_operatorname_without_star_keeps_its_scripts_beside():
+    assert "<msub><mo" in display(r"\operatorname{argmin}_x f")
+
+
+@pytest.mark.parametrize("latex, prime", [("f'(x)", "&#x02032;"), ("x''", "&#x02033;"),
+                                          (r"f^{\prime}", "&#x02032;")])
+def test_primes_sit_beside_their_base_not_raised_again(latex, prime):
+    mathml = inline(latex)
+    assert f'<mrow><mi>{latex[0]}</mi><mo lspace="0" rspace="0">{prime}</mo></mrow>' in mathml
+    assert "<msup>" not in mathml
+
+
+def test_prime_with_another_superscript_stays_a_script():
+    assert "<msup><mi>x</mi><mn>2</mn></msup>" in inline("x^2")
+
+
+def test_escaped_braces_in_text_stay_text():
+    mathml = inline(r"\textrm{\{cat, dog\}}")
+    assert "<mtext>{cat,&#x000A0;dog}</mtext>" in mathml
+    assert "\\" not in mathml
+
+
+@pytest.mark.parametrize("latex, text", [(r"\text{50\% off}", "50%&#x000A0;off"),
+                                         (r"\text{a \& b}", "a&#x000A0;&amp;&#x000A0;b"),
+                                         (r"\mbox{\$5 \_x \#1}", "$5&#x000A0;_x&#x000A0;#1")])
+def test_text_escapes(latex, text):
+    mathml = inline(latex)
+    assert text in mathml and "\\" not in mathml
+
+
+@pytest.mark.parametrize("size", ["big", "Big", "bigg", "Bigg", "bigl", "Bigr"])
+def test_sized_delimiters_lose_their_backslash(size):
+    mathml = display(f"\\{size}\\{{ a \\{size}\\}} \\{size}\\| b \\{size}\\|")
+    assert ">{</mo>" in mathml and ">}</mo>" in mathml and ">\u2016</mo>" in mathml
+    assert "\\" not in mathml
+
+
+@pytest.mark.parametrize("latex, letters", [(r"\boldsymbol{\epsilon}", "\U0001d750"),
+                                            (r"\bm{x}", "\U0001d499"),
+                                            (r"\boldsymbol{\Sigma}", "\U0001d72e"),
+                                            (r"\boldsymbol{\phi}", "\U0001d753")])
+def test_bold_symbols_become_unicode_bold_letters(latex, letters):
+    # MathML Core (Chromium) draws mathvariant="bold-italic" as plain italic.
+    mathml = inline(latex)
+    assert f"<mi>{letters}</mi>" in mathml and "mathvariant" not in mathml
+
+
+def test_letterlike_holes_and_existing_alphabets():
+    assert "&#x0211D;" in inline(r"\mathbb{R}")
+    assert "&#x1D431;" in inline(r"\mathbf{x}")
+    assert "&#x02112;" in inline(r"\mathcal{L}")
+
+
+@pytest.mark.parametrize("env", ["aligned", "align*", "split"])
+def test_alignment_environments_pair_right_and_left_columns(env):
+    mathml = display(f"\\begin{{{env}}} a &= b \\\\ c &= d \\end{{{env}}}")
+    cells = re.findall(r'<mtd columnalign="(\w+)"', mathml)
+    assert cells == ["right", "left", "right", "left"]
+
+
+def test_cases_and_array_columns_align_as_declared():
+    assert re.findall(r'<mtd columnalign="(\w+)"', display(r"\begin{array}{rl} a & b \end{array}")) == \
+        ["right", "left"]
+    assert set(re.findall(r'<mtd columnalign="(\w+)"',
+                          display(r"\begin{cases} 1 & x > 0 \\ 0 & \text{else} \end{cases}"))) == {"left"}
