@@ -36,13 +36,14 @@ def _positive_int(text: str) -> int:
 
 
 def _port(text: str) -> int:
-    """``--port``: a TCP port, 1 to 65535."""
+    """``--port``: a TCP port, 1 to 65535, or 0 for any free one (the address printed says which)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port: choose one from 1024 to 65535")
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port: choose one from 1024 to 65535, "
+                                         "or 0 for any free port")
     return value
 
 
@@ -88,7 +89,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="build, serve and rebuild on every change (live preview)")
     _common(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free port)")
     p.add_argument("--no-eval", action="store_true", help="do not run the code")
     p.add_argument("--lang", metavar="L", help="language to serve for a translated book")
 
