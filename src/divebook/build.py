@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING, Callable
 
 from . import __version__, buildstate
-from .cache import Store, write_atomic
+from .cache import Store, sweep_leftovers, write_atomic
 from .config import Config, load_config
 from .diagnostics import ConfigError, Diagnostics
 from .outlock import OutputBusy, output_lock
@@ -182,6 +182,7 @@ def _build(ctx: BuildContext, targets: list[str]) -> BuildContext:
     # Outputs are about to change: until every one of them (search index included) is
     # complete, no state may vouch for them.  A build killed from here on leaves none.
     buildstate.invalidate(ctx.store, ctx, files)
+    sweep_leftovers(ctx.out)  # half-written files of a build that was killed
     writers = [(t, writer_for(t)) for t in targets]
     book = read_stage(ctx)
     if "lib" in targets or _evaluation_needs_library(ctx):

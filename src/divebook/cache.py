@@ -171,3 +171,27 @@ def copy_if_changed(src: Path, dst: Path) -> bool:
 
     _replace(dst, fill)
     return True
+
+
+def sweep_leftovers(root: Path) -> int:
+    """Remove what killed writers left under ``root``: temporary files (``_replace``'s
+    ``.NAME.XXXX.tmp``) and search indexes being built or swapped (``._pagefind*.new``/``.old``).
+
+    Only while holding the output folder's lock: then nobody is writing them.
+    Returns how many were removed.
+    """
+    removed = 0
+    for folder, dirs, files in os.walk(root):
+        for name in files:
+            if name.startswith(".") and name.endswith(".tmp"):
+                try:
+                    os.unlink(os.path.join(folder, name))
+                    removed += 1
+                except OSError:
+                    pass
+        for name in list(dirs):
+            if name.startswith("._pagefind") and name.endswith((".new", ".old")):
+                shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+                dirs.remove(name)
+                removed += 1
+    return removed
