@@ -10,15 +10,17 @@ from __future__ import annotations
 import gc
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from . import __version__, buildstate, confine
-from .cache import Store, write_atomic
+from .cache import Store, sweep_leftovers, write_atomic
 from .config import Config, load_config
 from .diagnostics import ConfigError, Diagnostics
+from .outlock import OutputBusy, output_lock
 from .parallel import default_jobs
 from .reader.book import read_book
 from .transforms import resolve_book
@@ -52,6 +54,12 @@ class BuildOptions:
     #: ``divebook serve``'s runner (execute.background.BackgroundRuns): code the cache lacks
     #: runs there, after the build, and its cells are shown as pending meanwhile
     background: "BackgroundRuns | None" = None
+    #: wait for another build of the same output folder (False: OutputBusy at once)
+    wait: bool = True
+    #: take the output folder's lock (False: the caller holds it, as ``divebook serve`` does)
+    lock: bool = True
+    #: told once when the build waits for another (default: printed to stderr)
+    notify: Callable[[str], None] | None = None
 
     def out_dir(self) -> Path:
         return (self.out or self.book / "_build").resolve()
@@ -167,6 +175,18 @@ def build(options: BuildOptions) -> BuildContext:
     gc.set_threshold(20_000, 20, 20)
     ctx = prepare(options)
     claim_output(ctx)
+    if not options.lock:
+        return _build(ctx, targets)
+    with output_lock(ctx.out, options.wait, options.notify or _tell_stderr):
+        return _build(ctx, targets)
+
+
+def _tell_stderr(message: str) -> None:
+    print(f"divebook: {message}", file=sys.stderr, flush=True)
+
+
+def _build(ctx: BuildContext, targets: list[str]) -> BuildContext:
+    """The build proper, its output folder locked."""
     start = time.perf_counter()
     previous = buildstate.load(ctx.store, ctx)
     fingerprint, files = buildstate.fingerprint(ctx, previous)
@@ -174,6 +194,10 @@ def build(options: BuildOptions) -> BuildContext:
             and buildstate.outputs_intact(ctx.out, previous.outputs)):
         return _unchanged(ctx, previous, files, time.perf_counter() - start)
     ctx.stages["check"] = time.perf_counter() - start
+    # Outputs are about to change: until every one of them (search index included) is
+    # complete, no state may vouch for them.  A build killed from here on leaves none.
+    buildstate.invalidate(ctx.store, ctx, files)
+    sweep_leftovers(ctx.out)  # half-written files of a build that was killed
     writers = [(t, writer_for(t)) for t in targets]
     book = read_stage(ctx)
     if "lib" in targets or _evaluation_needs_library(ctx):
@@ -332,4 +356,4 @@ def check(options: BuildOptions) -> tuple[int, BuildContext]:
     return exit_status(ctx), ctx
 
 
-__all__ = ["build", "check", "BuildOptions", "BuildContext", "UsageError", "ConfigError"]
+__all__ = ["build", "check", "BuildOptions", "BuildContext", "UsageError", "ConfigError", "OutputBusy"]

@@ -27,6 +27,7 @@ from pathlib import Path
 from .cache import Store, digest
 from .diagnostics import Diagnostic
 from .fingerprint import code_digest
+from .outlock import LOCK_NAME
 
 #: folders of a book that are not its sources
 _SKIP = {"_build", ".git", ".divebook", "__pycache__", ".ipynb_checkpoints", "node_modules"}
@@ -187,7 +188,7 @@ def output_files(out: Path) -> dict[str, int]:
         dirs[:] = [d for d in dirs if "_pagefind" not in d]
         for name in files:
             rel = f"{rel_folder}/{name}" if rel_folder else name
-            if rel in ("report.json", "check.json"):
+            if rel in ("report.json", "check.json", LOCK_NAME):
                 continue
             found[rel] = os.stat(os.path.join(folder, name)).st_size
         for d in ("_pagefind",):
@@ -195,6 +196,15 @@ def output_files(out: Path) -> dict[str, int]:
             if entry.is_file():
                 found[f"{rel_folder}/{d}/pagefind-entry.json" if rel_folder else _SEARCH_ENTRY] = -1
     return found
+
+
+def invalidate(store: Store, ctx, files: dict[str, tuple[int, int, str]]) -> None:  # type: ignore[no-untyped-def]
+    """Before a build writes anything: a state that vouches for nothing (its file table kept).
+
+    The full state is saved only once every output is complete, so a build killed in
+    between leaves no state that would let the next one skip work.
+    """
+    store.put_object(_NAMESPACE, _state_key(ctx), BuildState(files=files))
 
 
 def save(store: Store, ctx, state: BuildState) -> None:  # type: ignore[no-untyped-def]

@@ -2,8 +2,10 @@
 
 Entries are named by a hash of everything that determines them, so a stale
 entry is never read: it is simply never asked for.  Each file carries a
-checksum of its body, writes go to a temporary file that is renamed into
-place, and a damaged entry reads as missing (the work is then redone).
+checksum of its name (namespace and key) and its body, so an entry that was
+damaged, or a valid one that sits under another entry's name (copied, swapped,
+restored from elsewhere), reads as missing and the work is redone.  Writes go
+to a temporary file that is renamed into place.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-_MAGIC = b"DVB1"
+#: DVB2: the checksum covers the entry's name as well as its body (DVB1 entries read as missing)
+_MAGIC = b"DVB2"
 
 
 def digest(*parts: str | bytes) -> str:
@@ -50,13 +53,13 @@ class Store:
         if len(blob) < 36 or blob[:4] != _MAGIC:
             return None
         body = blob[36:]
-        if hashlib.sha256(body).digest() != blob[4:36]:
-            return None  # damaged: treat as missing, it will be rebuilt
+        if _checksum(namespace, key, body) != blob[4:36]:
+            return None  # damaged, or another key's entry: treat as missing, it will be rebuilt
         return body
 
     def put(self, namespace: str, key: str, body: bytes) -> None:
         path = self.path(namespace, key)
-        data = _MAGIC + hashlib.sha256(body).digest() + body
+        data = _MAGIC + _checksum(namespace, key, body) + body
         try:
             if not _write_new(path, data):  # a new entry needs no renaming: its checksum guards it
                 write_atomic(path, data)
@@ -87,6 +90,13 @@ class Store:
 
     def put_object(self, namespace: str, key: str, value: Any) -> None:
         self.put(namespace, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _checksum(namespace: str, key: str, body: bytes) -> bytes:
+    """sha256 over the entry's name and body: an entry is valid only under its own name."""
+    h = hashlib.sha256(f"{namespace}/{key}\0".encode("utf-8"))
+    h.update(body)
+    return h.digest()
 
 
 @lru_cache(maxsize=1)
@@ -177,3 +187,27 @@ def copy_if_changed(src: Path, dst: Path) -> bool:
 
     _replace(dst, fill)
     return True
+
+
+def sweep_leftovers(root: Path) -> int:
+    """Remove what killed writers left under ``root``: temporary files (``_replace``'s
+    ``.NAME.XXXX.tmp``) and search indexes being built or swapped (``._pagefind*.new``/``.old``).
+
+    Only while holding the output folder's lock: then nobody is writing them.
+    Returns how many were removed.
+    """
+    removed = 0
+    for folder, dirs, files in os.walk(root):
+        for name in files:
+            if name.startswith(".") and name.endswith(".tmp"):
+                try:
+                    os.unlink(os.path.join(folder, name))
+                    removed += 1
+                except OSError:
+                    pass
+        for name in list(dirs):
+            if name.startswith("._pagefind") and name.endswith((".new", ".old")):
+                shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+                dirs.remove(name)
+                removed += 1
+    return removed

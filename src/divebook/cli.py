@@ -20,6 +20,7 @@ from .build import TARGETS, BuildContext, BuildOptions, UsageError, build, check
 from .config import Config
 from .console import literal, make_console, problem
 from .diagnostics import ConfigError, Diagnostic
+from .outlock import OutputBusy
 
 EXIT_OK, EXIT_BOOK_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -79,6 +80,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", metavar="L", help="language to build for a translated book")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("--no-wait", action="store_true",
+                   help="if another build is writing the output folder, stop at once (exit 2) "
+                   "instead of waiting for it")
 
     p = sub.add_parser("check", help="report every problem without building")
     _common(p)
@@ -92,6 +96,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free port)")
     p.add_argument("--no-eval", action="store_true", help="do not run the code")
     p.add_argument("--lang", metavar="L", help="language to serve for a translated book")
+    p.add_argument("--no-wait", action="store_true",
+                   help="if a build is writing the output folder, stop at once (exit 2)")
 
     p = sub.add_parser("env", help="create or repair the per-tab environments and kernels")
     _common(p, out=False)
@@ -155,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         err.print(problem(f"{exc.file}:{exc.line}" if exc.line else exc.file, "error", exc.message),
                   soft_wrap=True)
         return EXIT_USAGE
-    except UsageError as exc:
+    except (UsageError, OutputBusy) as exc:
         err.print(literal(f"divebook: {exc}", "red"), soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -181,7 +187,9 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         options = BuildOptions(book=book, out=Path(args.out) if args.out else None,
                                targets=args.targets, tab=args.tab, evaluate=not args.no_eval,
                                jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
-                               lang=args.lang, strict=args.strict, quiet=args.quiet)
+                               lang=args.lang, strict=args.strict, quiet=args.quiet,
+                               wait=not args.no_wait,
+                               notify=lambda m: err.print(f"divebook: {m}", markup=False))
         if args.executor == "dask" and not args.scheduler:
             raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT")
         start = time.perf_counter()
@@ -228,7 +236,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         from .serve import serve
 
         return serve(book, Path(args.out) if args.out else None, args.host, args.port,
-                     evaluate=not args.no_eval, lang=args.lang)
+                     evaluate=not args.no_eval, lang=args.lang, wait=not args.no_wait)
     if args.command == "env":
         from .envs import ensure_envs
 

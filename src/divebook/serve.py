@@ -4,7 +4,14 @@
   127.0.0.1 unless ``--host`` says otherwise.  It serves files under
   ``OUT/html`` and nothing else: ``..`` (plain or percent-encoded), absolute
   paths, hidden files and symbolic links that lead outside are refused with
-  403 or 404, and folders are never listed.
+  403 or 404, and folders are never listed.  A name longer than a file
+  name can be is not found (404).  The ``Host`` header must name the
+  address served (localhost, 127.0.0.1, [::1] or ``--host``; any IP address
+  when bound to all of them): a page on another site that makes its own
+  name resolve to 127.0.0.1 (DNS rebinding) gets 403.  A request that is
+  not sent in full within ``REQUEST_TIMEOUT`` seconds is dropped.
+* The preview holds the output folder's lock (outlock.py) for as long as it
+  runs: a ``divebook build`` into the same folder waits for it.
 * watchfiles watches the book; a change rebuilds through the normal pipeline,
   whose caches re-read and re-render only the pages that changed.  The search
   index is brought up to date after the browser has reloaded, so it never
@@ -23,6 +30,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
 import queue
@@ -44,6 +52,7 @@ from .console import make_console
 from .cache import Store
 from .diagnostics import ConfigError
 from .execute.background import BackgroundRuns
+from .outlock import OutputBusy, output_lock
 from .parallel import default_jobs
 from .writers.search import index_exists
 
@@ -57,6 +66,41 @@ _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css
 
 
 # ---------------------------------------------------------------------- paths
+
+
+#: seconds a client may take to send a request (a half-sent one is then dropped)
+REQUEST_TIMEOUT = 10.0
+#: the longest file name the file systems divebook writes allow (bytes)
+_NAME_MAX = 255
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def host_allowed(header: str | None, served: str) -> bool:
+    """Whether a request's ``Host`` names the address served (no header: an old client, allowed).
+
+    Loopback names always; the ``--host`` given; and, bound to every address
+    (0.0.0.0 or ::), any IP address, never a DNS name that is not the one served.
+    """
+    if header is None:
+        return True
+    name = header.strip().lower()
+    if name.startswith("["):  # [::1]:8000
+        name = name[1:name.find("]")] if "]" in name else ""
+    elif name.count(":") == 1:
+        name = name.rsplit(":", 1)[0]
+    name = name.rstrip(".")
+    served = served.strip("[]").lower()
+    if name in _LOOPBACK_NAMES or (name and name == served):
+        return True
+    if served in ("0.0.0.0", "::", ""):
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(name)
+            return True
+        except ValueError:
+            return False
+    return False
 
 
 def resolve_site_path(site: Path, raw: str) -> tuple[int, Path | None]:
@@ -74,17 +118,19 @@ def resolve_site_path(site: Path, raw: str) -> tuple[int, Path | None]:
         return HTTPStatus.FORBIDDEN, None
     if any(p.startswith(".") for p in parts):
         return HTTPStatus.NOT_FOUND, None
+    if any(len(p.encode("utf-8", "surrogateescape")) > _NAME_MAX for p in parts):
+        return HTTPStatus.NOT_FOUND, None  # no file has such a name (the OS would refuse it)
     try:
         target = site.joinpath(*parts).resolve()
-    except (OSError, RuntimeError, ValueError):
-        return HTTPStatus.NOT_FOUND, None
-    if target != site and not target.is_relative_to(site):
-        return HTTPStatus.FORBIDDEN, None
-    if target.is_dir():
-        target = target / "index.html"  # a folder shows its index page, never a listing
-        if target.is_symlink() and not target.resolve().is_relative_to(site):
+        if target != site and not target.is_relative_to(site):
             return HTTPStatus.FORBIDDEN, None
-    if not target.is_file():
+        if target.is_dir():
+            target = target / "index.html"  # a folder shows its index page, never a listing
+            if target.is_symlink() and not target.resolve().is_relative_to(site):
+                return HTTPStatus.FORBIDDEN, None
+        if not target.is_file():
+            return HTTPStatus.NOT_FOUND, None
+    except (OSError, RuntimeError, ValueError):  # a path too long, a loop of links, ...
         return HTTPStatus.NOT_FOUND, None
     return HTTPStatus.OK, target
 
@@ -197,14 +243,18 @@ LIVE_JS = r"""/* divebook serve: reload after each rebuild, show build errors on
 
 
 def make_handler(site: Path, state: Callable[[], BuildState], broadcaster: Broadcaster | None,
-                 live: bool = True) -> type[BaseHTTPRequestHandler]:
-    """A request handler serving ``site`` (resolved), with live reload when ``live``."""
+                 live: bool = True, host: str = "127.0.0.1") -> type[BaseHTTPRequestHandler]:
+    """A request handler serving ``site`` (resolved), with live reload when ``live``.
+
+    ``host``: the address served, which a request's ``Host`` header must name.
+    """
     site = site.resolve()
     inject = b'<script src="/_divebook/live.js"></script>\n'
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "divebook"
         protocol_version = "HTTP/1.1"
+        timeout = REQUEST_TIMEOUT  # the socket's: a half-sent request is dropped
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass  # quiet: the console shows builds, not requests
@@ -230,6 +280,9 @@ def make_handler(site: Path, state: Callable[[], BuildState], broadcaster: Broad
             self._send(status, f"{status} {phrase}\n".encode(), "text/plain; charset=utf-8", head)
 
         def _respond(self, head: bool) -> None:
+            if not host_allowed(self.headers.get("Host"), host):
+                self.close_connection = True
+                return self._error(HTTPStatus.FORBIDDEN, head)  # DNS rebinding: not our name
             path = urlsplit(self.path).path
             if live and path.startswith(LIVE_PREFIX):
                 name = path[len(LIVE_PREFIX):]
@@ -295,7 +348,7 @@ class SiteServer(ThreadingHTTPServer):
 
 def static_server(site: Path, host: str = "127.0.0.1", port: int = 0) -> SiteServer:
     """A plain server for a built site (no live reload): for tests and quick looks."""
-    return SiteServer((host, port), make_handler(site, BuildState, None, live=False))
+    return SiteServer((host, port), make_handler(site, BuildState, None, live=False, host=host))
 
 
 # ---------------------------------------------------------------------- watching and rebuilding
@@ -305,10 +358,14 @@ class Preview:
     """A live preview: first build, then server and watcher threads until ``stop()``."""
 
     def __init__(self, book: Path, out: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
-                 evaluate: bool = True, lang: str | None = None, console: Console | None = None) -> None:
+                 evaluate: bool = True, lang: str | None = None, console: Console | None = None,
+                 wait: bool = True) -> None:
         self.book = book.resolve()
+        # The preview holds the output folder's lock itself, from start() to stop().
         self.options = BuildOptions(book=self.book, out=out, targets=["html"], evaluate=evaluate,
-                                    lang=lang, quiet=True, index_search=False)
+                                    lang=lang, quiet=True, index_search=False, lock=False)
+        self.wait_for_lock = wait
+        self._held = contextlib.ExitStack()
         self.out = self.options.out_dir()
         self.site = self.out / "html"
         self.host, self.port = host, port
@@ -423,11 +480,15 @@ class Preview:
     def start(self) -> None:
         """First build, then serve and watch; ConfigError/UsageError if the book cannot be built."""
         claim_output(prepare(self.options))  # a book that cannot be configured is a usage error
+        self._held.enter_context(output_lock(
+            self.out, self.wait_for_lock,
+            lambda m: self.console.print(f"divebook: {m}", markup=False)))
         self.rebuild()
         if not self.state.ok:
             self.console.print(f"[red]{escape(self.state.failure)}[/red]")
         self.server = SiteServer((self.host, self.port),
-                                 make_handler(self.site, lambda: self.state, self.broadcaster))
+                                 make_handler(self.site, lambda: self.state, self.broadcaster,
+                                              host=self.host))
         self.port = self.server.server_address[1]
         for target, name in ((self.server.serve_forever, "serve"), (self._watch, "watch"),
                              (self._build_loop, "build"), (self._index, "index")):
@@ -448,6 +509,7 @@ class Preview:
             self.server.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        self._held.close()  # the output folder's lock
 
     def _ignored(self, path: str) -> bool:
         p = Path(path)
@@ -510,7 +572,7 @@ class Preview:
                                markup=False)
 
     def _index(self) -> None:
-        from .writers.search import SearchIndexError, update_index
+        from .writers.search import SearchIndexError, stale_pages, update_index
 
         while not self._stop.is_set():
             self._index_wanted.wait()
@@ -522,22 +584,26 @@ class Preview:
                 return
             with self._index_lock:
                 pending, self._index_pending = self._index_pending, set()
-            try:
-                update_index(self.site, pending, nice=True)
+            try:  # with the pages a killed build or preview left unindexed
+                update_index(self.site, None if pending is None else pending | stale_pages(self.site),
+                             nice=True)
             except SearchIndexError as exc:
                 if not self._stop.is_set():  # Ctrl+C reaches Pagefind too: that is no failure
                     self.console.print(f"[yellow]{escape(str(exc))}[/yellow]")
 
 
 def serve(book: Path, out: Path | None, host: str, port: int, evaluate: bool = True,
-          lang: str | None = None) -> int:
+          lang: str | None = None, wait: bool = True) -> int:
     """Run the live preview until interrupted; the exit status."""
     console = make_console()
-    preview = Preview(book, out, host, port, evaluate, lang, console)
+    preview = Preview(book, out, host, port, evaluate, lang, console, wait)
     console.print(f"Building {escape(str(preview.book))} …")
     try:
         try:
             preview.start()
+        except OutputBusy as exc:
+            console.print(f"[red]divebook: {escape(str(exc))}[/red]")
+            return 2
         except OSError as exc:
             console.print(f"[red]divebook serve: cannot listen on {escape(host)}:{port}: "
                           f"{escape(str(exc.strerror or exc))}[/red]")

@@ -37,7 +37,7 @@ from .downloads import DOWNLOADS, MANIFEST
 from .highlight import SITE_STYLES, html_style_css
 from .html_nodes import PageRenderer, Site, esc, relative_url, tab_title, tabs_on_page
 from .icons import icon, icon_for
-from .search import SearchIndexError, index_exists, update_index
+from .search import SearchIndexError, mark_removed, needs_full_index, stale_pages, update_index
 
 if TYPE_CHECKING:
     from ..transforms.languages import LanguageView
@@ -319,6 +319,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
         if only is not None:
             break  # a partial render removes nothing
         if source not in new_manifest and (out / (prefix + source[:-3] + ".html")).is_file():
+            mark_removed(out)  # the search index must be made anew, even if this build dies
             (out / (prefix + source[:-3] + ".html")).unlink()  # the page left the book
             result.removed.append(prefix + source[:-3] + ".html")
     if store:
@@ -453,11 +454,15 @@ def write_html_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined
     ctx.extra["html"] = {"rendered": len(result.rendered), "written": len(result.written)}
     changed_pages = {p for p in result.written if p.endswith(".html")}
     ctx.extra["html"]["removed"] = result.removed  # type: ignore[index]
-    if getattr(ctx.options, "index_search", True) and (changed_pages or result.removed
-                                                       or not index_exists(site)):
+    if not getattr(ctx.options, "index_search", True):
+        return
+    full = bool(result.removed) or needs_full_index(site)
+    if not full:  # pages a killed build wrote but never indexed, as well as this build's
+        changed_pages |= stale_pages(site)
+    if full or changed_pages:
         start = time.perf_counter()
         try:
-            update_index(site, None if result.removed else changed_pages)
+            update_index(site, None if full else changed_pages)
             ctx.extra["html"]["search_indexed"] = True  # type: ignore[index]
         except SearchIndexError as exc:
             ctx.diags.warning(Pos(ctx.config.source or ".", 0), str(exc), "search-index")

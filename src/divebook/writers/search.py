@@ -15,6 +15,14 @@ after an edit only the pages changed since the last full index are indexed,
 into a small second index (``_pagefind_delta``) that the browser searches
 beside the full one, taking the changed pages' results from it alone.  When
 those pages grow many, or a page left the site, the full index is made anew.
+
+A build killed between writing pages and indexing them must not leave the
+index stale for good (the next build writes no page: they are already as they
+should be).  So the index is judged by the pages themselves: each index's
+entry file carries the time its run started, and a page written after the
+index that covers it is indexed again (``stale_pages``).  A page removed from
+the site leaves a mark in the index folder (``mark_removed``) until a full
+index replaces that folder.
 """
 
 from __future__ import annotations
@@ -24,7 +32,10 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
+
+from ..parallel import child_setup
 
 INDEX_DIR = "_pagefind"
 DELTA_DIR = "_pagefind_delta"
@@ -52,8 +63,57 @@ def pagefind_binary() -> Path | None:
     return None
 
 
+#: in the full index's folder: a page left the site since that index was made
+REMOVED_MARK = "divebook-removed"
+
+
 def index_exists(site: Path) -> bool:
     return (site / INDEX_DIR / "pagefind-entry.json").is_file()
+
+
+def mark_removed(site: Path) -> None:
+    """Before a page is deleted: the next index must be a full one (made even if this build dies)."""
+    if (site / INDEX_DIR).is_dir():
+        (site / INDEX_DIR / REMOVED_MARK).write_bytes(b"")
+
+
+def needs_full_index(site: Path) -> bool:
+    return not index_exists(site) or (site / INDEX_DIR / REMOVED_MARK).exists()
+
+
+def stale_pages(site: Path) -> set[str]:
+    """Pages (site-relative) written after the index that covers them: what a killed build left."""
+    try:
+        full = (site / INDEX_DIR / "pagefind-entry.json").stat().st_mtime_ns
+    except OSError:
+        return set()
+    try:
+        delta = (site / DELTA_DIR / "pagefind-entry.json").stat().st_mtime_ns
+        in_delta = set(_delta_pages(site))
+    except OSError:
+        delta, in_delta = 0, set()
+    stale: set[str] = set()
+    stack = [(site, "")]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith((".", "_pagefind")):
+                continue
+            name = f"{rel}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((Path(entry.path), name + "/"))
+            elif entry.name.endswith(".html"):
+                covered = delta if name in in_delta else full
+                try:
+                    if entry.stat().st_mtime_ns > covered:
+                        stale.add(name)
+                except OSError:
+                    continue
+    return stale
 
 
 class SearchIndexError(Exception):
@@ -77,7 +137,7 @@ def update_index(site: Path, changed: set[str] | None, timeout: float = 600, nic
     index, or makes the full index anew when there is none, ``changed`` is
     None (a page was removed) or the changed pages are many.
     """
-    if changed is None or not index_exists(site):
+    if changed is None or needs_full_index(site):
         return index_site(site, timeout, nice)
     pages = sorted(p for p in set(_delta_pages(site)) | changed if _searchable(site / p))
     if not pages:
@@ -118,12 +178,13 @@ def _run_pagefind(site: Path, folder: str, args: list[str], timeout: float, nice
                                "(pip install 'pagefind[extended]')")
     fresh = site / f".{folder}.new"
     shutil.rmtree(fresh, ignore_errors=True)
+    started = time.time_ns()
     try:
         run = subprocess.run(
             [str(binary), "--site", str(site), "--output-path", str(fresh), "--quiet",
              "--keep-index-url", *args, *[a for sel in IGNORED for a in ("--exclude-selectors", sel)]],
             capture_output=True, text=True, timeout=timeout, check=False,
-            preexec_fn=(lambda: os.nice(10)) if nice and hasattr(os, "nice") else None)
+            preexec_fn=child_setup(10 if nice and hasattr(os, "nice") else 0))
     except (OSError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         raise SearchIndexError(f"the search index was not built: Pagefind failed to run ({exc})") from None
@@ -134,6 +195,8 @@ def _run_pagefind(site: Path, folder: str, args: list[str], timeout: float, nice
                                f"{run.returncode}: {' / '.join(detail)}")
     for name, text in (extra or {}).items():
         (fresh / name).write_text(text, encoding="utf-8")
+    # The index covers the pages as they were when Pagefind started: a page written later is stale.
+    os.utime(fresh / "pagefind-entry.json", ns=(started, started))
     current, old = site / folder, site / f".{folder}.old"
     shutil.rmtree(old, ignore_errors=True)
     if current.exists():

@@ -1,0 +1,73 @@
+"""One build at a time per output folder: a second waits, or with --no-wait stops (exit 2)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from divebook.build import BuildOptions, build
+from divebook.cli import main
+from divebook.outlock import LOCK_NAME, OutputBusy, output_lock
+
+BOOK = {"index.md": "# Home\n\nText.\n"}
+
+
+def _hold(out: Path) -> int:
+    """Take the folder's lock as another build would (a separate open file description)."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.pwrite(fd, b"process 4242\n", 0)
+    return fd
+
+
+def test_no_wait_exits_2_at_once(make_book, tmp_path: Path, capsys) -> None:
+    book = make_book(BOOK)
+    out = tmp_path / "out"
+    fd = _hold(out)
+    try:
+        start = time.monotonic()
+        status = main(["build", "html", "--no-eval", "-C", str(book), "--out", str(out), "--no-wait"])
+        assert status == 2 and time.monotonic() - start < 5
+        err = capsys.readouterr().err
+        assert "being built by process 4242" in err and "Traceback" not in err
+        assert not (out / "html").exists()
+    finally:
+        os.close(fd)
+    assert main(["build", "html", "--no-eval", "-C", str(book), "--out", str(out), "--no-wait"]) == 0
+
+
+def test_a_second_build_waits_and_says_for_whom(make_book, tmp_path: Path) -> None:
+    book = make_book(BOOK)
+    out = tmp_path / "out"
+    fd = _hold(out)
+    told: list[str] = []
+    threading.Timer(0.5, os.close, (fd,)).start()  # the other build ends
+    start = time.monotonic()
+    ctx = build(BuildOptions(book=book, out=out, evaluate=False, quiet=True, notify=told.append))
+    assert time.monotonic() - start >= 0.4
+    assert told == [f"waiting for the build in process 4242 to finish ({out.resolve()} is in use)"]
+    assert (ctx.out / "html" / "index.html").is_file()
+
+
+def test_the_lock_is_free_after_a_build_and_names_its_holder(tmp_path: Path) -> None:
+    with output_lock(tmp_path, wait=False):
+        assert (tmp_path / LOCK_NAME).read_text() == f"process {os.getpid()}\n"
+        fd = os.open(tmp_path / LOCK_NAME, os.O_RDWR)
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.close(fd)
+    with output_lock(tmp_path, wait=False):  # released: taken again at once
+        pass
+
+
+def test_nested_lock_of_the_same_folder_is_busy(tmp_path: Path) -> None:
+    with output_lock(tmp_path, wait=False):
+        with pytest.raises(OutputBusy):
+            with output_lock(tmp_path, wait=False):
+                pass
