@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from .outlock import LOCK_NAME
+
 if TYPE_CHECKING:
     from .config import Config
     from .diagnostics import Diagnostics
@@ -107,7 +109,8 @@ def check_output(out: Path, book: Path) -> None:
     why = _forbidden(out, book)
     if why is None and out.exists() and not out.is_dir():
         why = "a file is in the way (name a folder)"
-    if why is None and out.is_dir() and not _made_by_divebook(out) and any(out.iterdir()):
+    if (why is None and out.is_dir() and not _made_by_divebook(out)
+            and any(p.name != LOCK_NAME for p in out.iterdir())):  # a build waiting on it: its lock
         why = (f"it holds files that divebook did not make (no {MARKER} file in it), "
                "which a build could overwrite")
     if why is not None:
