@@ -6,7 +6,9 @@ import re
 
 import pytest
 
+from divebook.cli import main
 from divebook.writers.mathml import to_mathml
+from divebook.writers.mathml_tex import split_tag
 
 THIN = '<mspace width="0.1667em" />'
 
@@ -127,3 +129,56 @@ def test_cases_and_array_columns_align_as_declared():
         ["right", "left"]
     assert set(re.findall(r'<mtd columnalign="(\w+)"',
                           display(r"\begin{cases} 1 & x > 0 \\ 0 & \text{else} \end{cases}"))) == {"left"}
+
+
+def test_mathrm_of_one_letter_is_upright():
+    # latex2mathml gives a one-letter \mathrm a plain <mi>, which browsers set italic.
+    assert '<mi mathvariant="normal">d</mi><mi>x</mi>' in inline(r"\int f(x) \mathrm{d}x")
+    assert '<msub><mi mathvariant="normal">d</mi><mn>1</mn></msub>' in inline(r"\mathrm{d}_1")
+    assert '<mi mathvariant="normal">d</mi><mi mathvariant="normal">x</mi>' in inline(r"\mathrm{dx}")
+
+
+@pytest.mark.parametrize("latex, text", [
+    (r"\text{a \text{b} c}", "a&#x000A0;b&#x000A0;c"),
+    (r"\text{if \textrm{\{x\}} else}", "if&#x000A0;{x}&#x000A0;else"),
+    (r"\textrm{one \mbox{two \text{three}}}", "one&#x000A0;two&#x000A0;three"),
+])
+def test_nested_text_is_plain_text(latex, text):
+    mathml = inline(latex)
+    assert f"<mtext>{text}</mtext>" in mathml
+    assert "\\" not in mathml and "}" not in mathml.replace("{x}", "")
+
+
+def test_relations_and_binary_operators_in_scripts_have_no_space():
+    mathml = display(r"\sum_{i=1}^{n-1} x_{i \leq j} = a")
+    tight = '<mo lspace="0" rspace="0">'
+    assert f"<mi>i</mi>{tight}&#x0003D;</mo>" in mathml
+    assert f"<mi>n</mi>{tight}&#x02212;</mo>" in mathml
+    assert f"<mi>i</mi>{tight}&#x02264;</mo>" in mathml
+    # Outside the scripts the relation keeps TeX's thick space; the sum keeps its own.
+    assert "<mo>&#x0003D;</mo><mi>a</mi>" in mathml
+    assert "<mo>&#x02211;</mo>" in mathml
+    assert f"{tight}&#x02211;" not in inline(r"e^{\sum_i x_i}")
+
+
+def test_tag_is_split_off_as_the_equation_number():
+    assert split_tag(r"a = b \tag{3.1}") == ("a = b ", "(3.1)")
+    assert split_tag(r"a = b \tag*{A}") == ("a = b ", "A")
+    assert split_tag(r"a = b") == ("a = b", None)
+    two = r"\begin{aligned} a \tag{1} \\ b \tag{2} \end{aligned}"
+    assert split_tag(two) == (two, None)
+
+
+def test_tag_shows_as_the_number_beside_the_equation(make_book, tmp_path):
+    book = make_book({
+        "config.ini": "[project]\nname = t\n",
+        "index.md": "# T\n\n```toc\npage\n```\n",
+        "page.md": "# Page\n\n$$a = b \\tag{3.1}$$\n\n$$c = d$$\n:eqlabel:`eq_c`\n\n"
+                   "$$e = f \\tag*{B}$$\n:eqlabel:`eq_e`\n",
+    })
+    out = tmp_path / "out"
+    assert main(["build", "html", "--no-eval", "-C", str(book), "--out", str(out), "-q"]) == 0
+    page = (out / "html" / "page.html").read_text(encoding="utf-8")
+    numbers = re.findall(r'<span class="eqno">([^<]*)</span>', page)
+    assert numbers == ["(3.1)", "(1)", "B"]
+    assert "<mtext>(3.1)</mtext>" not in page and "\\tag" not in page

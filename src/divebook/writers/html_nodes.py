@@ -30,6 +30,7 @@ from ..tree import (
 from .highlight import highlight_html
 from .html_outputs import render_outputs
 from .mathml import MathError, to_mathml
+from .mathml_tex import split_tag
 
 TAB_TITLES = {"pytorch": "PyTorch", "mxnet": "MXNet", "tensorflow": "TensorFlow", "jax": "JAX",
               "python": "Python", "numpy": "NumPy", "paddle": "PaddlePaddle"}
@@ -197,11 +198,15 @@ class PageRenderer:
         return f'<div class="{kind}"{status}>{"".join(parts)}</div>\n'
 
     def math_block(self, m: MathBlock) -> str:
-        math = self.math(m.latex, True, m.pos)
-        if m.number:
-            anchor = esc(m.anchor or m.label or "")
-            return (f'<div class="math display numbered" id="{anchor}">{math}'
-                    f'<span class="eqno">({esc(m.number)})</span></div>\n')
+        latex, tag = split_tag(m.latex)
+        math = self.math(latex, True, m.pos)
+        if m.number or tag:
+            # A \tag{} is the number TeX would show, in place of the book's own count.
+            number = tag or f"({m.number})"
+            anchor = m.anchor or m.label
+            id_attr = f' id="{esc(anchor)}"' if anchor else ""
+            return (f'<div class="math display numbered"{id_attr}>{math}'
+                    f'<span class="eqno">{esc(number)}</span></div>\n')
         return f'<div class="math display">{math}</div>\n'
 
     def figure(self, f: Figure) -> str:

@@ -4,14 +4,19 @@ latex2mathml writes what MathML 3 allows, but a browser implementing MathML
 Core draws some of it unlike TeX.  Two passes mend that:
 
 * ``prepare`` edits the LaTeX before conversion: escapes inside ``\\text{}``
-  become placeholders (latex2mathml ends the text at ``\\}``), and in display
-  math a named operator with scripts (``\\max_x``, ``\\operatorname*{argmin}_x``)
-  gets ``\\limits``, as TeX sets it; ``\\nolimits`` is left alone.
+  become placeholders (latex2mathml ends the text at ``\\}``) and a ``\\text{}``
+  inside another is reduced to its words; in display math a named operator
+  with scripts (``\\max_x``, ``\\operatorname*{argmin}_x``) gets ``\\limits``,
+  as TeX sets it (``\\nolimits`` is left alone); ``\\mathrm{d}`` (one letter,
+  which latex2mathml would set italic) becomes ``\\mathrm d``.
 * ``correct`` edits the element tree after conversion: thin spaces around
   operator names (TeX's Op atom: ``\\log p``), primes set beside their base
   rather than raised a second time, ``mathvariant`` (ignored by MathML Core)
   turned into Unicode's mathematical letters, and delimiters after
-  ``\\big``/``\\Big`` without their backslash.
+  ``\\big``/``\\Big`` without their backslash; in scripts, no space around
+  relations and binary operators (TeX spaces them only in display and text style).
+* ``split_tag`` takes a display formula's ``\\tag{}`` out, for the page to show
+  it where it shows equation numbers.
 
 Column alignment (``columnalign`` on ``mtd``) is done by the site's CSS.
 """
@@ -33,6 +38,8 @@ FUNCTION_NAMES = frozenset(
 _LIMITS_OPS = r"max|min|lim|limsup|liminf|sup|inf|det|Pr|gcd"
 _ADD_LIMITS = re.compile(
     r"(\\(?:" + _LIMITS_OPS + r")(?![A-Za-z])|\\operatorname\*\s*\{[^{}]*\})(?=\s*[_^])")
+_MATHRM_LETTER = re.compile(r"\\mathrm\s*\{\s*([A-Za-z])\s*\}")
+_TAG = re.compile(r"\\tag(\*?)\s*\{([^{}]*)\}")
 _TEXT_START = re.compile(r"\\(?:text(?:rm|bf|it|tt|sf|up|normal)?|mbox)\s*\{")
 _TEXT_ESCAPES = {"\\{": "\ue000", "\\}": "\ue001", "\\%": "\ue002", "\\$": "\ue003",
                  "\\&": "\ue004", "\\#": "\ue005", "\\_": "\ue006"}
@@ -48,6 +55,8 @@ _UNDER_OVER = frozenset(("munder", "mover", "munderover"))
 # Elements whose children are laid out in a row (MathML's inferred mrow).
 _ROWS = frozenset(("math", "mrow", "mtd", "mstyle", "msqrt", "mpadded", "mphantom"))
 _THIN = "0.1667em"
+_LARGE_RANGES = (("\u2210", "\u2211"), ("\u222b", "\u2233"), ("\u22c0", "\u22c3"), ("\u2a00", "\u2a0c"),
+                 ("\u220f", "\u220f"))
 _VARIANT_NAMES = {"bold": "BOLD", "italic": "ITALIC", "bold-italic": "BOLD ITALIC",
                   "double-struck": "DOUBLE-STRUCK", "script": "SCRIPT", "bold-script": "BOLD SCRIPT",
                   "fraktur": "FRAKTUR", "bold-fraktur": "BOLD FRAKTUR", "sans-serif": "SANS-SERIF",
@@ -71,9 +80,26 @@ def prepare(latex: str, display: bool) -> str:
         return latex
     if "\\text" in latex or "\\mbox" in latex:
         latex = _hide_text_escapes(latex)
+    if "\\mathrm" in latex:
+        latex = _MATHRM_LETTER.sub(r"\\mathrm \1 ", latex)
     if display and ("\\operatorname*" in latex or "_" in latex or "^" in latex):
         latex = _ADD_LIMITS.sub(r"\1\\limits", latex)
     return latex
+
+
+def split_tag(latex: str) -> tuple[str, str | None]:
+    """``latex`` without its one ``\\tag{..}``, and the number it sets (``(3)``;
+    ``\\tag*{..}`` without parentheses), or ``(latex, None)`` when there is no
+    single tag.  The number goes beside the equation, where the page puts numbers,
+    not inside the formula as text."""
+    if "\\tag" not in latex:
+        return latex, None
+    tags = _TAG.findall(latex)
+    if len(tags) != 1:
+        return latex, None
+    star, text = tags[0]
+    number = text.strip() if star else f"({text.strip()})"
+    return _TAG.sub("", latex, count=1), number
 
 
 def restore_text(mathml: str) -> str:
@@ -94,10 +120,26 @@ def _hide_text_escapes(latex: str) -> str:
         if end is None:
             break  # unbalanced: the brace check reports it
         out.append(latex[pos:match.end()])
-        out.append(_ESCAPE.sub(lambda m: _TEXT_ESCAPES[m.group()], latex[match.end():end]))
+        text = latex[match.end():end]
+        if "\\" in text:
+            text = _ESCAPE.sub(lambda m: _TEXT_ESCAPES[m.group()], _flatten_text(text))
+        out.append(text)
         pos = end
     out.append(latex[pos:])
     return "".join(out)
+
+
+def _flatten_text(text: str) -> str:
+    """Text with every ``\\text{..}`` inside it replaced by its words (TeX sets
+    them the same; latex2mathml would show the inner command raw)."""
+    while True:
+        match = _TEXT_START.search(text)
+        if match is None:
+            return text
+        end = _group_end(text, match.end())
+        if end is None:
+            return text
+        text = text[:match.start()] + text[match.end():end] + text[end + 1:]
 
 
 def _group_end(latex: str, start: int) -> int | None:
@@ -119,8 +161,9 @@ def _group_end(latex: str, start: int) -> int | None:
     return None
 
 
-def correct(element: Element, display: bool) -> None:
-    """Apply TeX's conventions to the tree in place (see the module's docstring)."""
+def correct(element: Element, display: bool, script: bool = False) -> None:
+    """Apply TeX's conventions to the tree in place (see the module's docstring);
+    ``script``: the element is inside a sub- or superscript, under or over."""
     tag = element.tag
     variant = element.get("mathvariant")
     if variant is not None and variant != "normal" and element.text:
@@ -132,16 +175,26 @@ def correct(element: Element, display: bool) -> None:
         text = element.text or ""
         if text.startswith("\\") and text in _DELIMITERS:
             element.text = _DELIMITERS[text]
-    children = list(element)
-    for index, child in enumerate(children):
+        if script and "lspace" not in element.attrib and not _is_large(element):
+            # TeX's relations and binary operators have space only in display and text style.
+            element.set("lspace", "0")
+            element.set("rspace", "0")
+    scripted = tag in _SCRIPTED
+    for index, child in enumerate(list(element)):
         if child.tag == "msup" and len(child) == 2 and _is_prime(child[1]):
             _unraise_prime(child)
-        correct(child, display)
+        correct(child, display, script or (scripted and index > 0))
     if tag in _UNDER_OVER and len(element) and _name_kind(element[0]) == "op" and element[0].tag == "mo":
         # Under/over in display only; movable so TeX's text style (fractions, scripts) sets them beside.
         element[0].set("movablelimits", "true")
     if tag in _ROWS and len(element) > 1:
         _space_operator_names(element)
+
+
+def _is_large(mo: Element) -> bool:
+    """An n-ary operator (``\\sum``, ``\\int``, ``\\bigcup``), which keeps its spacing."""
+    text = _chars(mo)
+    return len(text) == 1 and any(lo <= text <= hi for lo, hi in _LARGE_RANGES)
 
 
 def _chars(element: Element) -> str:
