@@ -24,7 +24,7 @@ import shutil
 import struct
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,6 +61,7 @@ class Formula:
     tex_error: str = ""
     image: str = ""
     size: tuple[int, int] = (0, 0)
+    others: dict[str, str] = field(default_factory=dict)  # engine -> MathML or error (--engines)
 
 
 def book_formulas(book: Path) -> list[tuple[str, bool]]:
@@ -91,6 +92,18 @@ def convert(formulas: list[Formula]) -> None:
             f.mathml = to_mathml(f.latex, f.display)
         except MathError as exc:
             f.math_error = str(exc)
+
+
+def other_engines(formulas: list[Formula]) -> list[str]:
+    """KaTeX's and Temml's MathML of each formula (through Node, see math_engines.py)."""
+    from math_engines import ANNOTATION, ensure_js, run_js
+
+    report, _ = run_js(ensure_js(), [(f.latex, f.display) for f in formulas], 0)
+    for name, result in report.items():
+        for f, error, mathml in zip(formulas, result["errors"], result["mathml"]):
+            f.others[name] = (f'<code class="math-error">{html.escape(error)}</code>' if error
+                              else ANNOTATION.sub("", mathml))
+    return list(report)
 
 
 def typeset(formulas: list[Formula], work: Path) -> None:
@@ -137,7 +150,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-def page(book: str, formulas: list[Formula]) -> str:
+def page(book: str, formulas: list[Formula], engines: list[str]) -> str:
     rows = []
     for n, f in enumerate(formulas, 1):
         if f.math_error:
@@ -152,10 +165,15 @@ def page(book: str, formulas: list[Formula]) -> str:
             tex = ""
         width, height = (f.size[0] * 96 // DPI, f.size[1] * 96 // DPI)
         tex += f'<img class="tex" src="{f.image}" width="{width}" height="{height}" alt="TeX {n}">'
+        others = "".join(f'<td class="other"><div class="scroll">{_block(f.others[e], f.display)}</div></td>'
+                         for e in engines)
         rows.append(f'<tr id="f{n}"><th>{n}<br><small>{f.why}{" (display)" if f.display else ""}'
                     f'</small></th><td class="web"><div class="scroll">{web}</div></td>'
-                    f'<td class="tex"><div class="scroll">{tex}</div></td></tr>\n'
-                    f'<tr class="source"><td></td><td colspan="2"><code>{html.escape(f.latex)}</code></td></tr>\n')
+                    f'<td class="tex"><div class="scroll">{tex}</div></td>{others}</tr>\n'
+                    f'<tr class="source"><td></td><td colspan="{2 + len(engines)}"><code>'
+                    f'{html.escape(f.latex)}</code></td></tr>\n')
+    heads = ("".join(f"<th>{e} (MathML)</th>" for e in engines),
+             f", then {' and '.join(engines)} in the same browser" if engines else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -165,20 +183,24 @@ def page(book: str, formulas: list[Formula]) -> str:
 body {{ margin: 1rem; }}
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ border-top: 1px solid #ccc; padding: .4rem; vertical-align: middle; text-align: left; }}
-td.web, td.tex {{ width: 48%; }}
-td > div.scroll {{ max-width: 46vw; overflow-x: auto; }}
+td.web, td.tex, td.other {{ width: {96 // (2 + len(engines))}%; }}
+td > div.scroll {{ max-width: {94 // (2 + len(engines))}vw; overflow-x: auto; }}
 tr.source td {{ border-top: none; font-size: .75rem; color: #666; }}
 img.tex {{ display: block; margin: 0 auto; }}
 .tex-error {{ color: #b00; }}
 </style></head>
 <body>
 <h1>Math gallery: {html.escape(book)}</h1>
-<p>{len(formulas)} formulas: the browser's MathML (left) beside TeX (right, xelatex at 12 pt).</p>
+<p>{len(formulas)} formulas: the browser's MathML (left) beside TeX (xelatex at 12 pt){heads[1]}.</p>
 <table>
-<tr><th>#</th><th>browser (MathML)</th><th>TeX</th></tr>
+<tr><th>#</th><th>browser (MathML)</th><th>TeX</th>{heads[0]}</tr>
 {"".join(rows)}</table>
 </body></html>
 """
+
+
+def _block(mathml: str, display: bool) -> str:
+    return f'<div class="math display">{mathml}</div>' if display else f'<p class="inline">{mathml}</p>'
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("book", type=Path)
     parser.add_argument("--out", type=Path, help="default: BOOK/_build/math-gallery")
     parser.add_argument("--count", type=int, default=40)
+    parser.add_argument("--engines", action="store_true",
+                        help="add KaTeX's and Temml's MathML (Node; see math_engines.py)")
     args = parser.parse_args(argv)
     for tool in ("xelatex", "pdftoppm"):
         if not shutil.which(tool):
@@ -193,9 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     out = (args.out or args.book / "_build" / "math-gallery").resolve()
     formulas = hardest(book_formulas(args.book), args.count)
     convert(formulas)
+    engines = other_engines(formulas) if args.engines else []
     typeset(formulas, out / "tex")
     shutil.copyfile(CSS, out / "divebook.css")
-    (out / "index.html").write_text(page(args.book.resolve().name, formulas), encoding="utf-8")
+    (out / "index.html").write_text(page(args.book.resolve().name, formulas, engines), encoding="utf-8")
     problems = sum(bool(f.math_error) for f in formulas), sum(bool(f.tex_error) for f in formulas)
     print(f"{out / 'index.html'}: {len(formulas)} formulas "
           f"({problems[0]} the website cannot convert, {problems[1]} TeX rejects)")
