@@ -22,7 +22,7 @@ from tests.integration.browser_kit import chromium, served
 pytestmark = pytest.mark.browser
 
 # Display formulas, in page order (``.math.display`` index).
-ALIGNED, ARGMIN, SUM, LIMITS_INLINE_FRAC, CASES, MATRIX, WIDE, NUMBERED = range(8)
+ALIGNED, ARGMIN, SUM, LIMITS_INLINE_FRAC, CASES, MATRIX, WIDE, NUMBERED, TAGGED = range(9)
 
 MATH_PAGE = r"""
 # Math
@@ -51,6 +51,10 @@ $$L = \frac{1}{n} \sum_{i=1}^n \left(y^{(i)} - \mathbf{w}^\top \mathbf{x}^{(i)} 
 $$y = \log p + \operatorname{softmax}(\mathbf{o}) + \left(\frac{\sum_{k=1}^K w_k}{K}\right)^2
   + \frac{1}{n} \sum_{i=1}^n \left(y^{(i)} - \mathbf{w}^\top \mathbf{x}^{(i)} - b\right)^2$$
 :eqlabel:`eq_wide`
+
+$$\int_0^1 f(x) \mathrm{d}x = \sum_{i=1}^{n} x_{i \leq j} \tag{A.1}$$
+
+Text inside text: $\text{if \textbf{both} hold}$.
 """
 
 
@@ -178,6 +182,29 @@ def test_no_raw_latex_or_error_box(page) -> None:  # type: ignore[no-untyped-def
 def test_bold_symbol_is_a_bold_letter(page) -> None:  # type: ignore[no-untyped-def]
     texts = [b["text"] for b in boxes(page, None, "mi")]
     assert "\U0001d750" in texts and "\U0001d499" in texts  # bold italic epsilon, x
+
+
+def test_tag_is_the_equation_number_beside_it(page) -> None:  # type: ignore[no-untyped-def]
+    number, formula = page.evaluate("""() => {
+        const box = document.querySelectorAll('.math.display')[%d];
+        return [box.querySelector('.eqno').textContent, box.querySelector('math').textContent];
+    }""" % TAGGED)
+    assert number == "(A.1)" and "A.1" not in formula
+
+
+def test_mathrm_d_is_upright_and_relations_in_scripts_are_tight(page) -> None:  # type: ignore[no-untyped-def]
+    d = page.evaluate("""() => [...document.querySelectorAll('.math.display')[%d].querySelectorAll('mi')]
+        .filter(e => e.textContent === 'd').map(e => getComputedStyle(e).textTransform)""" % TAGGED)
+    assert d == ["none"]  # not math-auto, the italic of a one-letter <mi>
+    inner = boxes(page, TAGGED, "msub mi, msub mo")
+    i = next(k for k, b in enumerate(inner) if b["text"] == "i")
+    assert inner[i + 1]["text"] == "\u2264"
+    assert inner[i + 1]["left"] - inner[i]["right"] < 0.05 * inner[i]["size"], inner[i:i + 2]
+
+
+def test_nested_text_is_shown_as_words(page) -> None:  # type: ignore[no-untyped-def]
+    texts = page.evaluate("() => [...document.querySelectorAll('p math mtext')].map(m => m.textContent)")
+    assert "if\u00a0both\u00a0hold" in texts, texts
 
 
 def _scroll_check(page) -> list[str]:  # type: ignore[no-untyped-def]

@@ -54,6 +54,6 @@ def test_gallery_sets_every_formula_in_mathml_and_in_tex(tmp_path: Path) -> None
     display = re.findall(r"\$\$(.+?)\$\$", MATH_PAGE, re.S)
     inline = re.findall(r"\$([^$]+)\$", re.sub(r"\$\$(.+?)\$\$", "", MATH_PAGE, flags=re.S))
     n = len(display) + len(inline)
-    assert (len(display), n) == (8, 25)
+    assert (len(display), n) == (9, 27)
     assert counts == {"math": n, "images": n, "rows": n, "errors": 0, "raw": 0}
     assert (shots / "math-gallery.png").stat().st_size > 10_000
