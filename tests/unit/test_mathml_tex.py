@@ -174,11 +174,15 @@ def test_tag_shows_as_the_number_beside_the_equation(make_book, tmp_path):
         "config.ini": "[project]\nname = t\n",
         "index.md": "# T\n\n```toc\npage\n```\n",
         "page.md": "# Page\n\n$$a = b \\tag{3.1}$$\n\n$$c = d$$\n:eqlabel:`eq_c`\n\n"
-                   "$$e = f \\tag*{B}$$\n:eqlabel:`eq_e`\n",
+                   "$$e = f \\tag*{B}$$\n:eqlabel:`eq_e`\n\n$$g = h$$\n:eqlabel:`eq_g`\n\n"
+                   "See :eqref:`eq_e` and :eqref:`eq_g`.\n",
     })
     out = tmp_path / "out"
     assert main(["build", "html", "--no-eval", "-C", str(book), "--out", str(out), "-q"]) == 0
     page = (out / "html" / "page.html").read_text(encoding="utf-8")
     numbers = re.findall(r'<span class="eqno">([^<]*)</span>', page)
-    assert numbers == ["(3.1)", "(1)", "B"]
+    # A tagged equation takes no number from the counter (eq_g is the second counted), as in TeX.
+    assert numbers == ["(3.1)", "(1)", "B", "(2)"]
+    refs = re.findall(r'<a [^>]*href="#(eq_[eg])"[^>]*>([^<]*)</a>', page)
+    assert refs == [("eq_e", "(B)"), ("eq_g", "(2)")], refs
     assert "<mtext>(3.1)</mtext>" not in page and "\\tag" not in page

@@ -15,6 +15,8 @@
 * Figures, tables and labelled equations are numbered within their section,
   cut to two levels (Figure 3.1.2 anywhere inside section 3.1); a figure
   or table with neither caption nor label is not numbered (Sphinx's rule).
+* An equation with one ``\\tag{..}`` has that as its number, labelled or not,
+  and takes none from the counter, as in TeX; ``:eqref:`` shows it too.
 * Every heading and numbered figure, table and equation gets an HTML anchor.
 """
 
@@ -30,6 +32,18 @@ from ..tree import (
 
 #: Levels of the section number that prefix figure, table and equation numbers.
 FIGURE_PREFIX_DEPTH = 2
+
+
+_TAG = re.compile(r"\\tag\*?\s*\{([^{}]*)\}")
+
+
+def equation_tag(latex: str) -> str | None:
+    """The number a display formula's one ``\\tag{..}`` gives it, or None (none, or several:
+    those belong to rows of an alignment, which stay inside the formula)."""
+    if "\\tag" not in latex:
+        return None
+    tags = _TAG.findall(latex)
+    return tags[0].strip() if len(tags) == 1 else None
 
 
 def slugify(text: str) -> str:
@@ -187,6 +201,9 @@ def _number_blocks(page: Page, counters: _FigureCounters) -> None:
                     stack[-1][1] += 1
                 else:
                     stack.append([2, 1])
+        elif isinstance(block, MathBlock) and (tag := equation_tag(block.latex)) is not None:
+            block.number = tag
+            block.anchor = unique(block.label or "eq-" + (re.sub(r"[^A-Za-z0-9.-]+", "-", tag) or "tag"))
         elif (isinstance(block, (Figure, Table)) and (block.label or plain_text(block.caption).strip())) \
                 or (isinstance(block, MathBlock) and block.label):
             # As in Sphinx, a figure or table with neither caption nor label has no number.

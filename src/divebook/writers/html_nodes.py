@@ -201,7 +201,7 @@ class PageRenderer:
         latex, tag = split_tag(m.latex)
         math = self.math(latex, True, m.pos)
         if m.number or tag:
-            # A \tag{} is the number TeX would show, in place of the book's own count.
+            # A \tag{} is the equation's number (transforms/numbering.py); \tag*{} has no parentheses.
             number = tag or f"({m.number})"
             anchor = m.anchor or m.label
             id_attr = f' id="{esc(anchor)}"' if anchor else ""
