@@ -27,6 +27,10 @@ LOCK_NAME = ".divebook.lock"
 class OutputBusy(Exception):
     """Another build holds the output folder and the caller would not wait."""
 
+    def __init__(self, message: str, holder: str = "another process") -> None:
+        super().__init__(message)
+        self.holder = holder
+
 
 def _holder(path: Path) -> str:
     try:
@@ -60,7 +64,7 @@ def output_lock(out: Path, wait: bool = True,
             holder = _holder(path)
             if not wait:
                 raise OutputBusy(f"{out} is being built by {holder}; try again when it has "
-                                 "finished (or leave out --no-wait to wait for it)")
+                                 "finished (or leave out --no-wait to wait for it)", holder)
             if not told and notify is not None:
                 notify(f"waiting for the build in {holder} to finish ({out} is in use)")
                 told = True

@@ -71,3 +71,25 @@ def test_nested_lock_of_the_same_folder_is_busy(tmp_path: Path) -> None:
         with pytest.raises(OutputBusy):
             with output_lock(tmp_path, wait=False):
                 pass
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_clean_refuses_at_once_while_a_build_or_serve_holds_the_folder(make_book, tmp_path: Path, capsys,
+                                                                        cache: bool) -> None:
+    book = make_book(BOOK)
+    out = tmp_path / "out"
+    assert main(["build", "html", "--no-eval", "-C", str(book), "--out", str(out)]) == 0
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    capsys.readouterr()
+    fd = _hold(out)
+    try:
+        start = time.monotonic()
+        status = main(["clean", "-C", str(book), "--out", str(out), *(["--cache"] if cache else [])])
+        assert status == 2 and time.monotonic() - start < 5
+        err = capsys.readouterr().err
+        assert "in use by process 4242" in err and "Nothing was removed" in err and "Traceback" not in err
+        assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    finally:
+        os.close(fd)
+    assert main(["clean", "-C", str(book), "--out", str(out), *(["--cache"] if cache else [])]) == 0
+    assert not (out / ".cache").exists() and out.exists() == cache
