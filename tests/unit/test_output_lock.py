@@ -93,3 +93,33 @@ def test_clean_refuses_at_once_while_a_build_or_serve_holds_the_folder(make_book
         os.close(fd)
     assert main(["clean", "-C", str(book), "--out", str(out), *(["--cache"] if cache else [])]) == 0
     assert not (out / ".cache").exists() and out.exists() == cache
+
+
+def test_a_build_waiting_while_clean_removes_the_folder_locks_the_new_folder(tmp_path: Path) -> None:
+    """The waiter's lock file was removed with the folder: it must lock the file that is there now,
+    or a build started after the removal would hold a lock too, and both would write the site."""
+    import shutil
+
+    out = tmp_path / "out"
+    fd = _hold(out)
+    holding, release = threading.Event(), threading.Event()
+
+    def waiter() -> None:
+        with output_lock(out, wait=True, poll=0.02):
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    time.sleep(0.2)  # the waiter polls the old lock file
+    shutil.rmtree(out)  # as clean does, under the lock
+    os.close(fd)
+    try:
+        assert holding.wait(5)
+        assert (out / LOCK_NAME).read_text() == f"process {os.getpid()}\n"
+        with pytest.raises(OutputBusy):  # a newcomer finds the folder taken
+            with output_lock(out, wait=False):
+                pass
+    finally:
+        release.set()
+        thread.join(10)
