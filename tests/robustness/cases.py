@@ -205,6 +205,10 @@ CASES: list[Case] = [
     # ---- paths that lead out of the book (a file beside it holds a secret) ----------
     Case("image symlink to a file outside", page("# A\n\n![pw](img/pw.svg)\n"), "warning",
          r"a\.md:3: warning: .*img/pw\.svg", links={"img/pw.svg": SECRET_FILE}),
+    Case("image symlink outside, notebooks and zip", page("# A\n\n![pw](img/pw.svg)\n\n```{.python .input}\n1\n```\n"),
+         "warning", r"a\.md:3: warning: .*img/pw\.svg", ("build", "html", "notebooks", "--no-eval", "--jobs", "1",
+                                                       "-C", "BOOK", "--out", "OUT"),
+         links={"img/pw.svg": SECRET_FILE}),
     Case("image symlink, relative target", page("# A\n\n![pw](img/pw.png)\n"), "warning",
          r"a\.md:3: warning", links={"img/pw.png": "../../outside/secret.txt"}),
     Case("image folder symlink outside", page("# A\n\n![pw](img/secret.txt)\n"), "warning",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,10 @@ def run_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         for path in folder.rglob("*") if folder.is_dir() else []:
             if path.is_file():  # a link is followed: one that leads out is a leak too
                 assert SECRET.encode() not in path.read_bytes(), f"{path} holds a file from outside"
+            if path.suffix == ".zip":  # compressed: look inside
+                with zipfile.ZipFile(path) as archive:
+                    for member in archive.namelist():
+                        assert SECRET.encode() not in archive.read(member), f"{path}:{member} leaks"
     return status, text
 
 
