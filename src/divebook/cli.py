@@ -20,7 +20,7 @@ from .build import TARGETS, BuildContext, BuildOptions, UsageError, build, check
 from .config import Config
 from .console import literal, make_console, problem
 from .diagnostics import ConfigError, Diagnostic
-from .outlock import OutputBusy
+from .outlock import OutputBusy, output_lock
 
 EXIT_OK, EXIT_BOOK_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -226,11 +226,16 @@ def _run(args: argparse.Namespace, err: Console) -> int:
             check_removable(ctx.out, ctx.config.root)
         except OutputRefused as exc:
             raise UsageError(f"{exc}. Nothing was removed.") from None
-        if target.is_symlink() or not target.is_dir():
-            target.unlink()  # the link alone, never what it points to
-        else:
-            shutil.rmtree(target)
-            err.print(literal(f"removed {target}"), soft_wrap=True)
+        try:  # never under a running build or serve (they hold the lock; clean does not wait)
+            with output_lock(ctx.out, wait=False):
+                if target.is_symlink() or not target.is_dir():
+                    target.unlink()  # the link alone, never what it points to
+                else:
+                    shutil.rmtree(target)
+                    err.print(literal(f"removed {target}"), soft_wrap=True)
+        except OutputBusy as exc:
+            raise UsageError(f"{ctx.out} is in use by {exc.holder} (a build or `divebook serve`); "
+                             "run clean when it has finished. Nothing was removed.") from None
         return EXIT_OK
     if args.command == "serve":
         from .serve import serve

@@ -27,6 +27,10 @@ LOCK_NAME = ".divebook.lock"
 class OutputBusy(Exception):
     """Another build holds the output folder and the caller would not wait."""
 
+    def __init__(self, message: str, holder: str = "another process") -> None:
+        super().__init__(message)
+        self.holder = holder
+
 
 def _holder(path: Path) -> str:
     try:
@@ -46,25 +50,32 @@ def output_lock(out: Path, wait: bool = True,
     if fcntl is None:
         yield
         return
-    out.mkdir(parents=True, exist_ok=True)
     path = out / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    fd = -1
     try:
         told = False
         while True:
+            if fd < 0:
+                out.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
             except BlockingIOError:
-                pass
-            holder = _holder(path)
-            if not wait:
-                raise OutputBusy(f"{out} is being built by {holder}; try again when it has "
-                                 "finished (or leave out --no-wait to wait for it)")
-            if not told and notify is not None:
-                notify(f"waiting for the build in {holder} to finish ({out} is in use)")
-                told = True
-            time.sleep(poll)  # polled, not blocking: Ctrl+C stays immediate
+                holder = _holder(path)
+                if not wait:
+                    raise OutputBusy(f"{out} is being built by {holder}; try again when it has "
+                                     "finished (or leave out --no-wait to wait for it)", holder) from None
+                if not told and notify is not None:
+                    notify(f"waiting for the build in {holder} to finish ({out} is in use)")
+                    told = True
+                time.sleep(poll)  # polled, not blocking: Ctrl+C stays immediate
+                continue
+            if _still_there(fd, path):
+                break
+            # The folder was removed while we waited (``divebook clean``): the lock we hold is
+            # on a file no one else can find, so take the lock of the file that is there now.
+            os.close(fd)
+            fd = -1
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"process {os.getpid()}\n".encode("ascii"), 0)
         try:
@@ -72,4 +83,13 @@ def output_lock(out: Path, wait: bool = True,
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        os.close(fd)
+        if fd >= 0:
+            os.close(fd)
+
+
+def _still_there(fd: int, path: Path) -> bool:
+    """Whether ``path`` is still the file open as ``fd`` (not removed or replaced)."""
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except OSError:
+        return False

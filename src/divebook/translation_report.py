@@ -11,7 +11,6 @@ import json
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -26,31 +25,31 @@ LISTED = 12
 
 def print_translation_status(console: Console, status: dict) -> None:
     """A table of pages (translated, missing, stale), the book's total, and what to do."""
-    table = Table(title=f"Translation status ({status['origin_lang']} → {status['lang']})",
+    table = Table(title=Text(f"Translation status ({status['origin_lang']} → {status['lang']})"),
                   title_justify="left")
     table.add_column("page")
     for name in ("translated", "missing", "stale", "done"):
         table.add_column(name, justify="right")
     for page in status["pages"]:
-        table.add_row(page["source"], str(page["translated"]), str(page["missing"]),
+        table.add_row(Text(str(page["source"])), str(page["translated"]), str(page["missing"]),
                       str(page["stale"]), f"{page['percent']:g}%")
     book = status["book"]
-    table.add_row("[bold]whole book[/bold]", str(book["translated"]), str(book["missing"]),
-                  str(book["stale"]), f"[bold]{book['percent']:g}%[/bold]")
+    table.add_row(Text("whole book", style="bold"), str(book["translated"]), str(book["missing"]),
+                  str(book["stale"]), Text(f"{book['percent']:g}%", style="bold"))
     console.print(table)
     for page in status["pages"]:
         items = page["items"]
         for item in items[:LISTED]:
             where = f"{item['file']}:{item['line']}"
             if item["status"] == "stale":
-                what = (f"[yellow]stale[/yellow]: the original changed after its translation "
-                        f"({escape(str(item['translation_file']))}:{item['translation_line']})")
+                what = Text.assemble(("stale", "yellow"), ": the original changed after its translation "
+                                     f"({item['translation_file']}:{item['translation_line']})")
             else:
-                what = "[red]missing[/red]: not translated"
-            console.print(Text.from_markup(f"  [bold]{escape(where)}[/bold] {what} — ") + Text(item["text"]),
+                what = Text.assemble(("missing", "red"), ": not translated")
+            console.print(Text.assemble("  ", (where, "bold"), " ", what, " — ", str(item["text"])),
                           soft_wrap=True)
         if len(items) > LISTED:
-            console.print(f"  … and {len(items) - LISTED} more on {page['source']} (see report.json)",
+            console.print(Text(f"  … and {len(items) - LISTED} more on {page['source']} (see report.json)"),
                           highlight=False)
     print_problems(console, status.get("problems", []))
     if not status.get("git"):

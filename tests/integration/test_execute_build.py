@@ -15,6 +15,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from divebook.cache import Store
@@ -463,3 +464,46 @@ def test_a_tab_with_requirements_runs_in_its_own_environment(tmp_path: Path):
     html = (book / "_build/html/index.html").read_text()
     assert f"extra {book / '.divebook' / 'envs' / 'extra'}" in html
     assert f"main {sys.prefix}" in html
+
+
+def test_text_a_cell_cannot_encode_is_kept_with_replacement_characters(tmp_path: Path):
+    """A lone surrogate printed by a cell reaches the page as U+FFFD, not as the kernel's traceback.
+
+    The prelude that makes this so runs silently: execution counts and the
+    notebooks users download are those of a kernel without it.
+    """
+    book = write_book(tmp_path / "book", {
+        "index.md": "# S\n\n```toc\nodd\n```\n",
+        "odd.md": "# Odd\n\n```{.python .input}\nprint('a\\ud800b')\n```\n\n"
+                  "```{.python .input}\nimport sys\nprint('e\\udfff', file=sys.stderr)\n"
+                  "x = '\\ud83d\\ude00'  # a pair, as two code points\nprint(x)\n```\n\n"
+                  "```{.python .input}\n[n for n in dir() if 'divebook' in n]\n```\n",
+    })
+    out = book / "_build"
+    done = run_divebook(["build", "html", "notebooks", "-C", str(book)], divebook_env(), timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert statuses(out) == {("odd.md", "python"): "executed"}
+    html = (out / "html/odd.html").read_text(encoding="utf-8")
+    assert "a\ufffdb" in html and "e\ufffd" in html and "\U0001f600" in html
+    for noise in ("Traceback", "UnicodeEncodeError", "ZMQ", "tornado"):
+        assert noise not in html
+    nb = json.loads((out / "notebooks/python/odd.ipynb").read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "".join(code[0]["outputs"][0]["text"]) == "a\ufffdb\n"
+    assert {o["name"]: "".join(o["text"]) for o in code[1]["outputs"]} == {
+        "stdout": "\U0001f600\n", "stderr": "e\ufffd\n"}
+    assert "".join(code[2]["outputs"][0]["data"]["text/plain"]) == "[]"  # the prelude left no names
+    assert "prelude" not in json.dumps(nb)
+
+
+def test_the_prelude_leaves_execution_counts_and_history_alone():
+    from divebook.execute.runner import OK, Job, run_job
+
+    cells = ["print('a\\ud800')", "1 + 1", "len(In), _i2, Out"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    done = run_job(Job("p.md", "python", "python3", nbformat.writes(nb), str(Path.cwd()), timeout=60))
+    assert done.outcome == OK
+    ran = nbformat.reads(done.notebook, as_version=4).cells
+    assert [c.execution_count for c in ran] == [1, 2, 3]
+    assert ran[0].outputs[0].text == "a\ufffd\n"
+    assert ran[2].outputs[0].data["text/plain"] == "(4, '1 + 1', {2: 2})"

@@ -372,3 +372,44 @@ def test_footnotes_in_headings_captions_and_tables_are_numbered_in_reading_order
     for n, note in enumerate(["Heading note.", "Paragraph note with x2 and a link.",
                               "Caption note.", "Table note.", "Cell note."], 1):
         assert f"{n} {note}" in text
+
+
+def test_raw_latex_reads_and_writes_no_file_outside_the_pdf_folder(make_book, tmp_path):
+    """TeX runs with openin_any=p and openout_any=p: no absolute path, no `..`."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRETWORD\n")
+    root = make_book({
+        "index.md": "# S\n\n```toc\na\nb\n```\n",
+        "a.md": "# A\n\nBefore the raw block.\n\n```eval_rst\n.. raw:: latex\n\n"
+                f"   \\input{{{secret}}}\n\n   \\input{{../../../secret.txt}}\n```\n\n"
+                "After the raw block.\n",
+        "b.md": "# B\n\n![plot](img/plot.svg)\n\nThe book's own image still prints.\n",
+        "img/plot.svg": SVG_PLOT,
+    })
+    assert (root / "_build/pdf/../../../secret.txt").resolve() == secret  # the relative path reaches it
+    status = main(["build", "pdf", "--no-eval", "-C", str(root), "-q"])
+    assert status == 1
+    report = json.loads((root / "_build" / "report.json").read_text())
+    errors = [(e["file"], e["line"], e["code"]) for e in report["errors"]]
+    assert errors == [("a.md", 6, "latex")] * 2
+    messages = [e["message"] for e in report["errors"]]
+    assert f"cannot input `{secret}'" in messages[0] and "cannot input `../../../secret.txt'" in messages[1]
+    text = one_line(pdf_text(root / "_build/pdf/book.pdf"))
+    assert "TOPSECRETWORD" not in text
+    assert "Before the raw block." in text and "After the raw block." in text  # the rest prints
+    assert "The book's own image still prints." in text and "img/plot.svg" not in text  # no placeholder
+    assert "TOPSECRETWORD" not in (root / "_build/pdf/book.log").read_text(errors="replace")
+
+
+def test_raw_latex_cannot_write_outside_the_pdf_folder(make_book, tmp_path):
+    target = tmp_path / "written.txt"
+    root = make_book({
+        "index.md": "# W\n\n```toc\na\n```\n",
+        "a.md": "# A\n\n```eval_rst\n.. raw:: latex\n\n   \\newwrite\\dbw\n"
+                f"   \\immediate\\openout\\dbw={target}\n   \\immediate\\write\\dbw{{hello}}\n"
+                "   \\immediate\\closeout\\dbw\n```\n",
+    })
+    assert main(["build", "pdf", "--no-eval", "-C", str(root), "-q"]) == 1
+    assert not target.exists()
+    report = json.loads((root / "_build" / "report.json").read_text())
+    assert any(e["file"] == "a.md" and "can't write on file" in e["message"] for e in report["errors"])

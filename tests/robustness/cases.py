@@ -8,7 +8,9 @@ Outcome classes (the exit status says which):
 * ``warning`` -- exit 0 with a warning naming file and line (``--strict`` would fail);
 * ``fine``    -- exit 0, nothing to report.
 
-``expect`` is a regular expression the console output must contain.
+``expect`` is a regular expression the console output must contain.  In the
+book's files and links, ``@TMP@`` stands for the test's folder, which holds
+``outside/secret.txt`` and ``outside/page.md`` (both must stay out of every output).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ class Case:
     argv: tuple[str, ...] = ("build", "--no-eval", "--jobs", "1", "-C", "BOOK", "--out", "OUT")
     #: folders to make (relative to TMP) before running, and files (path -> text) in them
     setup: dict[str, str] = field(default_factory=dict)
+    #: symlinks to make in the book: path -> target (@TMP@ stands for TMP, as in files)
+    links: dict[str, str] = field(default_factory=dict)
+    #: the folder the command runs in: "" (as it is), BOOK or TMP
+    cwd: str = ""
 
 
 def book(config: str | bytes | None = INI, config_name: str = "config.ini",
@@ -52,6 +58,10 @@ def toml(body: str) -> dict[str, str | bytes]:
 
 def page(text: str | bytes) -> dict[str, str | bytes]:
     return book(a_DOT_md=text)
+
+
+TWO_PAGES = "# Book\n\n```toc\na\nb\n```\n"
+SECRET_FILE = "@TMP@/outside/secret.txt"
 
 
 CASES: list[Case] = [
@@ -192,6 +202,49 @@ CASES: list[Case] = [
     Case("page long line", page("# A\n\n" + "x" * 200_000 + "\n"), "fine"),
     Case("page deep heading", page("# A\n\n###### six\n\n####### seven\n"), "fine"),
     Case("page heading markup", page("# [bold]Title[/bold] :label: :smile:\n"), "fine"),
+    # ---- paths that lead out of the book (a file beside it holds a secret) ----------
+    Case("image symlink to a file outside", page("# A\n\n![pw](img/pw.svg)\n"), "warning",
+         r"a\.md:3: warning: .*img/pw\.svg", links={"img/pw.svg": SECRET_FILE}),
+    Case("image symlink outside, notebooks and zip", page("# A\n\n![pw](img/pw.svg)\n\n```{.python .input}\n1\n```\n"),
+         "warning", r"a\.md:3: warning: .*img/pw\.svg", ("build", "html", "notebooks", "--no-eval", "--jobs", "1",
+                                                       "-C", "BOOK", "--out", "OUT"),
+         links={"img/pw.svg": SECRET_FILE}),
+    Case("image symlink, relative target", page("# A\n\n![pw](img/pw.png)\n"), "warning",
+         r"a\.md:3: warning", links={"img/pw.png": "../../outside/secret.txt"}),
+    Case("image folder symlink outside", page("# A\n\n![pw](img/secret.txt)\n"), "warning",
+         r"a\.md:3: warning", links={"img": "@TMP@/outside"}),
+    Case("raw html :file: absolute outside",
+         page(f"# A\n\n```eval_rst\n.. raw:: html\n   :file: {SECRET_FILE}\n```\n"), "warning",
+         r"a\.md:\d+: warning: .*secret\.txt"),
+    Case("raw html :file: ../ outside",
+         page("# A\n\n```eval_rst\n.. raw:: html\n   :file: ../outside/secret.txt\n```\n"), "warning",
+         r"a\.md:\d+: warning: .*outside/secret\.txt"),
+    Case("raw html :file: /etc/passwd",
+         page("# A\n\n```eval_rst\n.. raw:: html\n   :file: /etc/passwd\n```\n"), "warning",
+         r"a\.md:\d+: warning: .*/etc/passwd"),
+    Case("raw html :file: symlink outside",
+         page("# A\n\n```eval_rst\n.. raw:: html\n   :file: inc.html\n```\n"), "warning",
+         r"a\.md:\d+: warning", links={"inc.html": SECRET_FILE}),
+    Case("page symlink outside", book(index_DOT_md=TWO_PAGES), "warning", r"index\.md:5: warning: .*`b`",
+         links={"b.md": "@TMP@/outside/page.md"}),
+    Case("favicon outside", ini("[html]\nfavicon = ../outside/secret.txt\n"), "warning",
+         r"config\.ini:4: warning: .*favicon"),
+    Case("favicon absolute", ini(f"[html]\nfavicon = {SECRET_FILE}\n"), "warning",
+         r"config\.ini:4: warning: .*favicon"),
+    Case("favicon symlink outside", ini("[html]\nfavicon = fav.ico\n"), "warning",
+         r"config\.ini:4: warning: .*favicon", links={"fav.ico": SECRET_FILE}),
+    Case("include_css outside", ini("[html]\ninclude_css = ../outside/secret.txt\n"), "warning",
+         r"config\.ini:4: warning: .*include_css"),
+    Case("include_js outside", ini("[html]\ninclude_js = ok.js, ../outside/secret.txt\n"), "warning",
+         r"config\.ini:4: warning: .*include_js"),
+    Case("include_js symlink outside", ini("[html]\ninclude_js = s.js\n"), "warning",
+         r"config\.ini:4: warning: .*include_js", links={"s.js": SECRET_FILE}),
+    Case("bibfile outside", ini("[pdf]\nbibfile = ../outside/secret.txt\n"), "warning",
+         r"config\.ini:4: warning: .*bibfile"),
+    Case("bibfile symlink outside", ini("[pdf]\nbibfile = refs.bib\n"), "warning",
+         r"config\.ini:4: warning: .*bibfile", links={"refs.bib": SECRET_FILE}),
+    Case("tab ../../../x", ini("[build]\ntabs = pytorch, ../../../x\n"), "warning",
+         r"config\.ini:4: warning: .*tab name '\.\./\.\./\.\./x'"),
     Case("no index page", {"config.ini": INI, "a.md": PAGE}, "error", r"root page `index\.md` does not exist"),
     Case("folder named like a page", {**book(), "b.md/c.md": "# C\n"}, "warning", r"b\.md/c\.md:1: warning: this page is in no `toc`"),
     # ---- the command line -------------------------------------------------------
@@ -233,4 +286,21 @@ CASES: list[Case] = [
     Case("env with a broken config", book(b"[project]\ntitle = \xff\n"), "usage", r"config\.ini:2: error",
          ("env", "-C", "BOOK")),
     Case("no command", book(), "usage", r"usage: divebook", ()),
+    # ---- clean: never the book, nor a folder above it ---------------------------
+    Case("clean --out the book", book(), "usage", r"refusing to remove .*Nothing was removed",
+         ("clean", "-C", "BOOK", "--out", "BOOK")),
+    Case("clean --cache --out the book", {**book(), ".cache/keep.txt": "mine"}, "usage",
+         r"refusing to remove .*Nothing was removed", ("clean", "--cache", "-C", "BOOK", "--out", "BOOK")),
+    Case("clean --out .. inside the book", book(), "usage", r"refusing to remove .*Nothing was removed",
+         ("clean", "--out", ".."), cwd="BOOK"),
+    Case("clean --out . inside the book", book(), "usage", r"refusing to remove .*Nothing was removed",
+         ("clean", "--out", "."), cwd="BOOK"),
+    Case("clean --out the folder above", book(), "usage", r"refusing to remove .*Nothing was removed",
+         ("clean", "-C", "BOOK", "--out", "TMP")),
+    Case("clean --out a foreign folder", book(), "usage", r"refusing to remove .*Nothing was removed",
+         ("clean", "-C", "BOOK", "--out", "TMP/theirs"), {"theirs/notes.txt": "keep me"}),
+    Case("build --out the book", book(), "usage", r"refusing to write into --out",
+         ("build", "--no-eval", "-C", "BOOK", "--out", "BOOK")),
+    Case("build --out .. inside the book", book(), "usage", r"refusing to write into --out",
+         ("build", "--no-eval", "--out", ".."), cwd="BOOK"),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,8 @@ def _tree(root: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _write(root: Path, files: dict[str, str | bytes | None]) -> None:
+def _write(root: Path, files: dict[str, str | bytes | None], tmp: Path | None = None) -> None:
+    """Write ``files`` under ``root``; ``@TMP@`` in a text stands for ``tmp``."""
     for name, text in files.items():
         if text is None:
             continue
@@ -44,18 +46,34 @@ def _write(root: Path, files: dict[str, str | bytes | None]) -> None:
             path.mkdir(parents=True, exist_ok=True)
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, str) and tmp is not None:
+            text = text.replace("@TMP@", str(tmp))
         path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
-def run_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def _contents(root: Path) -> dict[str, bytes]:
+    """The bytes of every file under ``root`` (not following links)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and not p.is_symlink()}
+
+
+def run_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+             monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
     book, out, outside = tmp_path / "book", tmp_path / "out", tmp_path / "outside"
-    _write(book, case.files)
+    _write(book, case.files, tmp_path)
+    for name, target in case.links.items():
+        (book / name).parent.mkdir(parents=True, exist_ok=True)
+        (book / name).symlink_to(target.replace("@TMP@", str(tmp_path)))
     _write(outside, {"secret.txt": SECRET, "page.md": f"# {SECRET}\n"})
     _write(tmp_path, case.setup)
-    before = _tree(outside)
+    before, sources = _tree(outside), _contents(book)
+    setup = {name: _contents(tmp_path / name) for name in {n.split("/")[0] for n in case.setup}
+             if (tmp_path / name).is_dir()}
     made = {p.name for p in tmp_path.iterdir()}
     argv = [a.replace("BOOK", str(book)).replace("OUT", str(out)).replace("TMP", str(tmp_path))
             for a in case.argv]
+    if case.cwd:
+        monkeypatch.chdir(book if case.cwd == "BOOK" else tmp_path)
     try:
         status = main(argv)
     except SystemExit as exc:  # argparse's own usage errors
@@ -65,16 +83,26 @@ def run_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "Traceback" not in text, text
     assert _tree(outside) == before, "a file outside the book changed"
     assert {p.name for p in tmp_path.iterdir()} <= made | {"out", "book"}, "something was made outside"
+    assert made <= {p.name for p in tmp_path.iterdir()}, "something beside the book was removed"
+    now = _contents(book)
+    assert {k: v for k, v in now.items() if k in sources} == sources, "the book's sources changed"
+    for name, files in setup.items():
+        assert _contents(tmp_path / name) == files, f"{name} (not divebook's) changed"
     for folder in (out, book / "_build"):
         for path in folder.rglob("*") if folder.is_dir() else []:
-            if path.is_file() and not path.is_symlink():
+            if path.is_file():  # a link is followed: one that leads out is a leak too
                 assert SECRET.encode() not in path.read_bytes(), f"{path} holds a file from outside"
+            if path.suffix == ".zip":  # compressed: look inside
+                with zipfile.ZipFile(path) as archive:
+                    for member in archive.namelist():
+                        assert SECRET.encode() not in archive.read(member), f"{path}:{member} leaks"
     return status, text
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_bad_input(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, text = run_case(case, tmp_path, capsys)
+def test_bad_input(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    status, text = run_case(case, tmp_path, capsys, monkeypatch)
     flat = " ".join(text.split())  # the console may wrap a long line
     assert status == STATUS[case.outcome], text
     if case.expect:

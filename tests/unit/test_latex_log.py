@@ -84,3 +84,14 @@ def test_problems_become_diagnostics_at_the_markdown():
     glyphs = [d for d in diags.warnings if d.code == "missing-glyph"]
     assert {d.message.split(" for ")[1][:1] for d in glyphs} == {"☃", "α"}
     assert any(d.code == "pdf-undefined-ref" for d in diags.warnings)
+
+
+def test_tex_runs_paranoid_about_files(monkeypatch) -> None:
+    """No absolute path and no `..` for TeX to read or write, TEXMFOUTPUT included."""
+    from divebook.writers.latex_run import tex_environment
+
+    monkeypatch.setenv("TEXMFOUTPUT", "/")
+    monkeypatch.setenv("openin_any", "a")
+    env = tex_environment()
+    assert (env["openin_any"], env["openout_any"]) == ("p", "p")
+    assert "TEXMFOUTPUT" not in env

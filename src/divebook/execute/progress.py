@@ -80,7 +80,7 @@ class ExecutionDisplay:
         for slot, run in sorted(self.running.items()):
             p = run.progress
             cell = f"cell {p.cell}/{p.cells}" if p.cells else ""
-            table.add_row(Text(slot, style="dim"), Text(run.source, style="bold"), f"[{run.tab}]", cell,
+            table.add_row(Text(slot, style="dim"), Text(run.source, style="bold"), Text(f"[{run.tab}]"), cell,
                           f"{time.perf_counter() - p.started:.0f} s", Text(run.where, style="dim"))
         return Group(head, table)
 
@@ -106,5 +106,5 @@ def print_summary(console: Console, rows: list[tuple[str, str, str, float]], exe
     table.add_column("seconds", justify="right")
     for source, tab, outcome, secs in sorted(rows, key=lambda r: -r[3])[:limit]:
         style = "red" if outcome != "ok" else ""
-        table.add_row(source, tab, Text(outcome, style=style), f"{secs:.1f}")
+        table.add_row(Text(source), Text(tab), Text(outcome, style=style), f"{secs:.1f}")
     console.print(table)

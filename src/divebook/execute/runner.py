@@ -77,6 +77,7 @@ async def run_job_async(job: Job, progress: Progress | None = None) -> JobResult
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     from .kernels import KernelNotFound, OneKernelSpecs, find_kernel
+    from .prelude import run_prelude
 
     start = time.perf_counter()
     worker = f"{socket.gethostname()}:{os.getpid()}"
@@ -104,8 +105,10 @@ async def run_job_async(job: Job, progress: Progress | None = None) -> JobResult
 
     km = AsyncKernelManager(kernel_name=kernel.name, kernel_spec_manager=OneKernelSpecs(kernel))
 
-    def on_notebook_start(notebook: nbformat.NotebookNode) -> None:  # noqa: ARG001
+    async def on_notebook_start(notebook: nbformat.NotebookNode) -> None:  # noqa: ARG001
         progress.kernel_pid = int(getattr(km.provisioner, "pid", 0) or 0)
+        if kernel.language == "python":  # text a cell prints reaches the page even when malformed
+            await run_prelude(client.kc, job.startup_timeout)
 
     client = NotebookClient(nb, km=km, timeout=job.timeout, startup_timeout=job.startup_timeout,
                             interrupt_on_timeout=False, shutdown_kernel="immediate",

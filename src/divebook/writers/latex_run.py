@@ -138,10 +138,27 @@ def ensure_link_font(work: Path) -> None:
     subprocess.run(["pltotf", "pzdr.pl", "pzdr.tfm"], cwd=work, capture_output=True)
 
 
+def tex_environment() -> dict[str, str]:
+    """The environment of a TeX run: long log lines, and no file outside the work folder.
+
+    Raw LaTeX in a page can ``\\input`` or ``\\openin`` any file the user can read,
+    and ``\\openout`` can write one.  kpathsea's paranoid mode (``p``) refuses, for
+    reading and writing alike, names that are absolute (unless under
+    ``TEXMFOUTPUT``, which is therefore unset), that start with ``..`` or contain
+    ``/../``, and hidden files.  TeX's own files (classes, packages, fonts) are
+    still found through kpathsea's search path, and the book's images are copied
+    into the work folder first, so nothing the book needs is out of reach.
+    """
+    env = dict(os.environ, max_print_line="10000", error_line="254", half_error_line="238",
+               openin_any="p", openout_any="p")
+    env.pop("TEXMFOUTPUT", None)  # paranoid mode lets absolute paths under it through
+    return env
+
+
 def run_latexmk(work: Path, tex_name: str, timeout: float) -> RunResult:
     """Typeset ``work/tex_name`` into a PDF beside it."""
     stem = tex_name[:-4] if tex_name.endswith(".tex") else tex_name
-    env = dict(os.environ, max_print_line="10000", error_line="254", half_error_line="238")
+    env = tex_environment()
     cmd = ["latexmk", "-norc", "-xelatex", "-f", "-interaction=nonstopmode", "-file-line-error",
            "-no-shell-escape", tex_name]
     ensure_link_font(work)
