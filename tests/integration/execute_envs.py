@@ -59,7 +59,7 @@ def _site_packages(python: Path) -> Path:
     """The ``site-packages`` folder of the venv whose interpreter is ``python``."""
     found = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                            capture_output=True, text=True)
-    require(found.returncode == 0, f"a working Python at {python} ({found.stderr.strip()[-300:]})")
+    assert found.returncode == 0, f"the venv's Python at {python} does not run: {found.stderr.strip()[-300:]}"
     return Path(found.stdout.strip())
 
 
