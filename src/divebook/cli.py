@@ -78,7 +78,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="where code runs: local processes or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address (tcp://HOST:PORT)")
     p.add_argument("--lang", metavar="L", help="language to build for a translated book")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 1) on any warning too, like Sphinx's -W ([build] strict = true)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("--no-wait", action="store_true",
                    help="if another build is writing the output folder, stop at once (exit 2) "
@@ -87,8 +88,10 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="report every problem without building")
     _common(p)
     p.add_argument("--translation", action="store_true",
-                   help="also print the translation status of every page")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+                   help="also print the translation status of every page and the pairing "
+                        "problems (file and line) of a translated book")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 1) on any warning too, like Sphinx's -W ([build] strict = true)")
 
     p = sub.add_parser("serve", help="build, serve and rebuild on every change (live preview)")
     _common(p)

@@ -18,8 +18,8 @@ import posixpath
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
+from .bookpaths import is_local
 from .outlock import LOCK_NAME
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ def check_removable(out: Path, book: Path) -> None:
 def _config_path_problem(root: Path, value: str) -> bool:
     """Whether a file named in the configuration leaves the book: absolute, ``..`` that climbs
     out (it is also written into the output under this name), or a symlink out of the book."""
-    if not value or urlsplit(value).scheme or value.startswith("//"):
+    if not value or not is_local(value):
         return False  # unset, or an address (https:, data:) that no reader opens as a file
     norm = posixpath.normpath(value.replace("\\", "/"))
     return norm.startswith(("/", "../")) or norm == ".." or book_file(root, norm) is None
