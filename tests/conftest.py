@@ -55,7 +55,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     """Say once how to get the corpus when tests skipped (or, in CI, failed) for want of it."""
-    reports = terminalreporter.stats.get("skipped", []) + terminalreporter.stats.get("failed", [])
+    reports = [report for key in ("skipped", "failed", "error") for report in terminalreporter.stats.get(key, [])]
     count = sum(CORPUS_HINT in str(report.longrepr) for report in reports)
     if count:
         terminalreporter.write_line(f"{count} test(s) lacked the corpus at {CORPUS}: {CORPUS_HINT}")
