@@ -3,6 +3,7 @@
     python tools/fetch_corpus.py [--dest DIR] [--force] [BOOK ...]   fetch (all books by default)
     python tools/fetch_corpus.py --verify [--dest DIR] [BOOK ...]    compare a folder with the pins
     python tools/fetch_corpus.py --list                              print the pins
+    python tools/fetch_corpus.py --lock [--dest DIR]                 record DIR's files as the pins
 
 DIR defaults to $DIVEBOOK_CORPUS, else ../shared/corpus next to the repository: the one
 place the tests, the benchmarks and this script look.  Needs git and network access.
@@ -10,7 +11,10 @@ place the tests, the benchmarks and this script look.  Needs git and network acc
 Why the pins say more than a commit: the corpora the tests were written against are
 trimmed copies (no build scripts, no files over 1 MiB), so each book also names the
 entries it keeps, and a digest of the result (git blob ids and paths) proves that a
-fetched folder is the very data the tests expect.  Nothing here is copied into the repo.
+fetched folder is the very data the tests expect.  tools/corpus.lock lists those files
+(path and blob id, no content): when the keep rules and the pinned digest disagree, the
+listed files are taken and the disagreement is said, and a folder that differs is told
+file by file.  Nothing of the books is copied into the repository.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PINS = REPO / "tools" / "corpus.toml"
+LOCK = REPO / "tools" / "corpus.lock"
 SETTING = "DIVEBOOK_CORPUS"
 FETCH_COMMAND = "python tools/fetch_corpus.py"
 
@@ -66,6 +71,27 @@ def load_pins(path: Path = PINS) -> dict[str, Book]:
     return {name: Book(name=name, **entry) for name, entry in data["books"].items()}
 
 
+Entry = tuple[str, str]  # (path in the book, git blob id)
+
+
+def load_lock(path: Path = LOCK) -> dict[str, list[Entry]]:
+    """Book name -> its files as pinned; {} when there is no lock."""
+    listed: dict[str, list[Entry]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                name, blob, file = line.split("\t")
+                listed.setdefault(name, []).append((file, blob))
+    return listed
+
+
+def write_lock(listed: dict[str, list[Entry]], path: Path = LOCK) -> None:
+    lines = ["# The files of each pinned corpus book: book, git blob id, path (tab-separated).",
+             "# Written by `python tools/fetch_corpus.py --lock`; the digests in corpus.toml match it."]
+    lines += [f"{name}\t{blob}\t{file}" for name in sorted(listed) for file, blob in sorted(listed[name])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def kept(book: Book, path: str, size: int) -> bool:
     """Whether the trimmed corpus holds ``path`` (posix, relative to the book)."""
     parts = path.split("/")
@@ -83,26 +109,40 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def digest(entries: list[tuple[str, str]]) -> str:
+def digest(entries: list[Entry]) -> str:
     """One id for a set of (path, git blob id): equal digests, equal folders."""
     text = "".join(f"{blob} {path}\n" for path, blob in sorted(entries))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def folder_entries(folder: Path) -> list[tuple[str, str]]:
+def folder_entries(folder: Path) -> list[Entry]:
     return [(p.relative_to(folder).as_posix(), blob_id(p.read_bytes()))
             for p in sorted(folder.rglob("*")) if p.is_file()]
 
 
-def check(book: Book, folder: Path) -> str:
+def differences(entries: list[Entry], listed: list[Entry], most: int = 5) -> str:
+    """What ``entries`` lack, add and change against ``listed``, a few names of each."""
+    have, want = dict(entries), dict(listed)
+    parts = []
+    for what, names in (("missing", [f for f in want if f not in have]),
+                        ("extra", [f for f in have if f not in want]),
+                        ("changed", [f for f in want if f in have and have[f] != want[f]])):
+        if names:
+            shown = ", ".join(sorted(names)[:most]) + (", ..." if len(names) > most else "")
+            parts.append(f"{len(names)} {what} ({shown})")
+    return "; ".join(parts)
+
+
+def check(book: Book, folder: Path, listed: list[Entry] | None = None) -> str:
     """'' when ``folder`` is the pinned book, else what differs."""
     if not folder.is_dir():
         return f"{folder} is missing"
     entries = folder_entries(folder)
     if len(entries) == book.files and digest(entries) == book.digest:
         return ""
+    detail = differences(entries, listed) if listed else ""
     return (f"{folder} differs from the pins: {len(entries)} files (pinned {book.files}), "
-            f"digest {digest(entries)[:12]} (pinned {book.digest[:12]})")
+            f"digest {digest(entries)[:12]} (pinned {book.digest[:12]})" + (f": {detail}" if detail else ""))
 
 
 def git(repo: Path, *args: str, data: bytes | None = None) -> bytes:
@@ -141,13 +181,18 @@ def read_blobs(repo: Path, blobs: list[str]) -> dict[str, bytes]:
     return found
 
 
-def fetch_tree(book: Book, repo: Path, into: Path) -> None:
+def fetch_tree(book: Book, repo: Path, into: Path, listed: list[Entry]) -> None:
     git(repo, "remote", "add", "origin", book.url)
     try:  # servers such as GitHub give a pinned commit by its id: one shallow fetch
         git(repo, "fetch", "--quiet", "--depth", "1", "origin", book.commit)
     except FetchError:  # others give only branch tips: fetch them and look for it
         git(repo, "fetch", "--quiet", "origin", "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*")
-    entries = [(path, blob) for path, blob, size in tree_entries(repo, book.commit) if kept(book, path, size)]
+    tree = tree_entries(repo, book.commit)
+    entries = [(path, blob) for path, blob, size in tree if kept(book, path, size)]
+    if digest(entries) != book.digest and listed and set(listed) <= {(path, blob) for path, blob, _ in tree}:
+        print(f"  {book.name}: the keep rules of tools/corpus.toml give other files than the pins "
+              f"({differences(entries, listed)}); taking the files tools/corpus.lock lists")
+        entries = listed
     contents = read_blobs(repo, sorted({blob for _, blob in entries}))
     for path, blob in entries:
         target = into / path
@@ -155,7 +200,7 @@ def fetch_tree(book: Book, repo: Path, into: Path) -> None:
         target.write_bytes(contents[blob])
 
 
-def fetch_blob(book: Book, repo: Path, into: Path) -> None:
+def fetch_blob(book: Book, repo: Path, into: Path, listed: list[Entry]) -> None:
     """A single file pinned by content: its history is searched, the blob itself fetched alone."""
     git(repo, "remote", "add", "origin", book.url)
     git(repo, "fetch", "--quiet", "--filter=blob:none", "origin", "+refs/heads/*:refs/remotes/origin/*")
@@ -167,11 +212,11 @@ def fetch_blob(book: Book, repo: Path, into: Path) -> None:
     print(f"  {book.name}: {book.source_path} as of {commits[-1].decode()[:12]}")
 
 
-def fetch(book: Book, dest: Path, force: bool) -> None:
+def fetch(book: Book, dest: Path, force: bool, listed: list[Entry] | None = None) -> None:
     """Fetch ``book`` into dest/<name>, written aside and moved in only once verified."""
     final = dest / book.name
     if final.exists():
-        problem = check(book, final)
+        problem = check(book, final, listed)
         if not problem:
             print(f"  {book.name}: up to date")
             return
@@ -181,8 +226,8 @@ def fetch(book: Book, dest: Path, force: bool) -> None:
     with tempfile.TemporaryDirectory(prefix=f".{book.name}-", dir=dest) as scratch:
         repo, into = Path(scratch) / "git", Path(scratch) / book.name
         git(Path(scratch), "init", "--quiet", "--bare", str(repo))
-        (fetch_tree if book.commit else fetch_blob)(book, repo, into)
-        problem = check(book, into)
+        (fetch_tree if book.commit else fetch_blob)(book, repo, into, listed or [])
+        problem = check(book, into, listed)
         if problem:
             raise FetchError(problem.replace(str(into), f"the fetched {book.name}"))
         if final.exists():
@@ -198,9 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verify", action="store_true", help="compare the folder with the pins; fetch nothing")
     parser.add_argument("--force", action="store_true", help="replace a book folder that differs from the pins")
     parser.add_argument("--list", action="store_true", help="print the pins")
+    parser.add_argument("--lock", action="store_true",
+                        help="record the folder's files in tools/corpus.lock and print files/digest for corpus.toml")
     parser.add_argument("--pins", type=Path, default=PINS, help=argparse.SUPPRESS)
+    parser.add_argument("--lock-file", type=Path, default=LOCK, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    pins = load_pins(args.pins)
+    pins, lock = load_pins(args.pins), load_lock(args.lock_file)
     unknown = [name for name in args.books if name not in pins]
     if unknown:
         parser.error(f"unknown book(s) {', '.join(unknown)}; tools/corpus.toml has {', '.join(pins)}")
@@ -210,16 +258,22 @@ def main(argv: list[str] | None = None) -> int:
         for book in books:
             print(f"{book.pin}  {book.url}  {book.files} files  {book.note}".rstrip())
         return 0
+    if args.lock:
+        for book in books:
+            lock[book.name] = folder_entries(dest / book.name)
+            print(f"[books.{book.name}]\nfiles = {len(lock[book.name])}\ndigest = \"{digest(lock[book.name])}\"")
+        write_lock(lock, args.lock_file)
+        return 0
     failed = 0
     print(f"corpus folder: {dest}")
     for book in books:
         try:
             if args.verify:
-                problem = check(book, dest / book.name)
+                problem = check(book, dest / book.name, lock.get(book.name))
                 print(f"  {book.name}: {problem or 'matches the pins'}")
                 failed += bool(problem)
             else:
-                fetch(book, dest, args.force)
+                fetch(book, dest, args.force, lock.get(book.name))
         except FetchError as error:
             print(f"  {book.name}: {error}", file=sys.stderr)
             failed += 1

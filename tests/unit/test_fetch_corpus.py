@@ -11,7 +11,8 @@ import pytest
 
 from tests.conftest import require_tool, write_book
 from tools import fetch_corpus
-from tools.fetch_corpus import Book, check, corpus_root, digest, fetch, folder_entries, load_pins
+from tools.fetch_corpus import (Book, check, corpus_root, digest, fetch, folder_entries, load_lock, load_pins,
+                                 write_lock)
 
 BIG = 2048
 
@@ -140,3 +141,27 @@ def test_trim_rules_keep_drop_size_and_dot_files() -> None:
     only = Book(name="b", url="", keep=["chapter_*", "index.md"])
     assert fetch_corpus.kept(only, "chapter_a/img/x.png", 10**9)
     assert not fetch_corpus.kept(only, "d2l/torch.py", 1) and not fetch_corpus.kept(only, "index.md.bak", 1)
+
+
+def test_the_lock_mends_keep_rules_that_disagree_and_names_differing_files(upstream, tmp_path: Path, capsys) -> None:
+    repo, first = upstream
+    expected = write_book(tmp_path / "expected", {"index.md": "# Book\n", "README.md": "read me\n"})
+    listed = folder_entries(expected)
+    book = pinned(repo, first, expected, keep=["index.md"])  # rules that forget README.md
+    fetch(book, tmp_path / "corpus", force=False, listed=listed)
+    assert "1 missing (README.md)" in capsys.readouterr().out
+    got = tmp_path / "corpus" / "book"
+    assert folder_entries(got) == listed
+    (got / "README.md").write_text("edited\n")
+    (got / "new.md").write_text("new\n")
+    (got / "index.md").unlink()
+    assert check(book, got, listed).endswith(": 1 missing (index.md); 1 extra (new.md); 1 changed (README.md)")
+
+
+def test_the_lock_round_trips_and_matches_the_pinned_digests(tmp_path: Path) -> None:
+    listed = {"b": [("img/Canvas 1.svg", "1" * 40), ("index.md", "2" * 40)]}
+    write_lock(listed, tmp_path / "lock")
+    assert load_lock(tmp_path / "lock") == listed
+    lock = load_lock()
+    for name, book in load_pins().items():
+        assert len(lock[name]) == book.files and digest(lock[name]) == book.digest, name
