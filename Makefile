@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.divebook-installed
 
-.PHONY: demo test test-unit bench clean-demo
+.PHONY: demo test test-unit corpus bench clean-demo
 
 # The project environment: divebook (editable) and the test tools.
 $(STAMP): pyproject.toml
@@ -24,6 +24,11 @@ test: $(STAMP)
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
+
+# The real books the corpus tests read, fetched with git at the pins of
+# tools/corpus.toml into $$DIVEBOOK_CORPUS (default ../shared/corpus).
+corpus:
+	$(PYTHON) tools/fetch_corpus.py
 
 # Benchmarks side by side with d2lbook, Jupyter Book and mystmd (installed by the
 # harness into bench/.peers); tables printed and kept in bench/README.md.

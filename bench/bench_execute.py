@@ -1,7 +1,7 @@
 """Execution times: a 16-page test book with --jobs 1 and --jobs 2, and the cached rebuild.
 
     python bench/bench_execute.py [--runs 3] [--pages 16]
-    python bench/bench_execute.py --d2l-venv /path/to/venv [--corpus ../shared/corpus/d2l-en]
+    python bench/bench_execute.py --d2l-venv /path/to/venv [--corpus $DIVEBOOK_CORPUS/d2l-en]
 
 Each measurement is a fresh ``divebook build html`` process on a fresh copy
 of the book (empty cache), as a user runs it; the cached build runs the
@@ -28,8 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from corpora import D2L_EN  # bench/ is on sys.path as the script's folder
+
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "d2l-en"
+DEFAULT_CORPUS = D2L_EN  # $DIVEBOOK_CORPUS/d2l-en, as the tests read it
 
 PAGE = """# Page {i}
 

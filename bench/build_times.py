@@ -1,6 +1,6 @@
 """Build times of the d2l-en corpus: cold, nothing changed, one paragraph edited.
 
-    python bench/build_times.py [--runs 3] [--corpus ../shared/corpus/d2l-en]
+    python bench/build_times.py [--runs 3] [--corpus $DIVEBOOK_CORPUS/d2l-en]
 
 Each run copies the corpus to a temporary folder, then times the
 ``divebook build html --no-eval`` command (a new process, as a user runs it):
@@ -23,8 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from corpora import D2L_EN  # bench/ is on sys.path as the script's folder
+
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "d2l-en"
+DEFAULT_CORPUS = D2L_EN  # $DIVEBOOK_CORPUS/d2l-en, as the tests read it
 EDITED_PAGE = "chapter_linear-regression/linear-regression.md"
 
 

@@ -1,6 +1,6 @@
 """Syntax highlighting of every code cell of d2l-en: Pygments alone against divebook's.
 
-    python bench/highlight.py [--runs 3] [--corpus ../shared/corpus/d2l-en]
+    python bench/highlight.py [--runs 3] [--corpus $DIVEBOOK_CORPUS/d2l-en]
 
 Reads the corpus with divebook's reader, then highlights each code cell for the
 website (HTML spans) and the PDF (LaTeX) twice: with Pygments' lexers and
@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from corpora import D2L_EN  # bench/ is on sys.path as the script's folder
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -30,7 +32,7 @@ from divebook.tree import CodeCell, walk_blocks  # noqa: E402
 from divebook.writers.highlight import (_magic_start, highlight_html, highlight_latex,  # noqa: E402
                                         lexer_for, tree_sitter_tokens)
 
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "d2l-en"
+DEFAULT_CORPUS = D2L_EN  # $DIVEBOOK_CORPUS/d2l-en, as the tests read it
 
 
 def code_cells(book: Path) -> list[tuple[str, str]]:

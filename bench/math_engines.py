@@ -1,6 +1,6 @@
 """divebook's converter (latex2mathml + TeX corrections) against KaTeX and Temml, on d2l-en.
 
-    python bench/math_engines.py [--runs 5] [--corpus ../shared/corpus/d2l-en]
+    python bench/math_engines.py [--runs 5] [--corpus $DIVEBOOK_CORPUS/d2l-en]
 
 Time to convert every unique formula of the book (divebook: CPU time in this
 process; KaTeX and Temml: time inside one Node process, after a warm-up, so

@@ -1,6 +1,6 @@
 """Math conversion of every unique formula of d2l-en: latex2mathml alone against divebook.
 
-    python bench/mathml.py [--runs 5] [--corpus ../shared/corpus/d2l-en]
+    python bench/mathml.py [--runs 5] [--corpus $DIVEBOOK_CORPUS/d2l-en]
 
 Reads the corpus with divebook's reader, collects the unique (LaTeX, display)
 pairs the website converts, then converts them all with
@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from corpora import D2L_EN  # bench/ is on sys.path as the script's folder
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
@@ -34,7 +36,7 @@ from divebook.tree import page_math  # noqa: E402
 from divebook.writers import mathml  # noqa: E402
 from divebook.writers.mathml import MathError, to_mathml  # noqa: E402
 
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "d2l-en"
+DEFAULT_CORPUS = D2L_EN  # $DIVEBOOK_CORPUS/d2l-en, as the tests read it
 
 
 def formulas(book: Path) -> list[tuple[str, bool]]:

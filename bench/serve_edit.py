@@ -18,12 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from corpora import D2L_EN  # bench/ is on sys.path as the script's folder
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from divebook.serve import Preview  # noqa: E402
 
-CORPUS = REPO.parent / "shared" / "corpus" / "d2l-en"
+CORPUS = D2L_EN  # $DIVEBOOK_CORPUS/d2l-en, as the tests read it
 PAGE = "chapter_linear-classification/softmax-regression-concise"
 SENTENCE = "they are similarly convenient here."
 

@@ -24,12 +24,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import CORPUS
+    from tests.conftest import require_corpus
 
-    require((CORPUS / "d2l-en" / "config.ini").exists(), f"the test corpus at {CORPUS}")
+    corpus = require_corpus("d2l-en")
     require(pagefind_binary() is not None, "Pagefind (pip install 'pagefind[extended]')")
     out = tmp_path_factory.mktemp("d2l-site")
-    status = main(["build", "html", "-C", str(CORPUS / "d2l-en"), "--out", str(out), "--no-eval", "-q"])
+    status = main(["build", "html", "-C", str(corpus / "d2l-en"), "--out", str(out), "--no-eval", "-q"])
     assert status == 0
     return out
 

@@ -16,7 +16,7 @@ from typing import Iterator
 import pytest
 
 from divebook.cli import main
-from tests.conftest import CORPUS, require, write_book
+from tests.conftest import require_corpus, write_book
 from tests.integration.browser_kit import chromium, served
 
 pytestmark = pytest.mark.browser
@@ -242,8 +242,7 @@ def test_narrow_screen_fixture_equations_scroll_to_their_left_edge(browser, site
 
 
 def test_narrow_screen_d2l_linear_regression(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    book = CORPUS / "d2l-en"
-    require(book.is_dir(), "the d2l-en corpus")
+    book = require_corpus("d2l-en") / "d2l-en"
     out = tmp_path / "d2l-en"
     assert main(["build", "html", "--no-eval", "-C", str(book), "--out", str(out), "-q"]) in (0, 1)
     page_path = next(out.rglob("linear-regression.html"))

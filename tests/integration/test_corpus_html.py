@@ -28,10 +28,9 @@ def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.fixture(scope="module")
 def d2l_build(tmp_path_factory):
-    from tests.conftest import CORPUS, require
+    from tests.conftest import require_corpus
 
-    book = CORPUS / "d2l-en"
-    require((book / "config.ini").exists(), f"the d2l-en corpus at {book}")
+    book = require_corpus("d2l-en") / "d2l-en"
     before = _snapshot(book)
     out = tmp_path_factory.mktemp("d2l") / "out"
     status = main(["build", "html", "--no-eval", "-C", str(book), "--out", str(out), "-q"])

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from divebook.cli import main
-from tests.conftest import CORPUS, require
+from tests.conftest import require_corpus
 
 pytestmark = pytest.mark.corpus
 
@@ -61,8 +61,7 @@ def build(book: Path, out: Path) -> tuple[int, dict]:
 
 
 def test_d2l_tvm_builds_every_toc_page_numbered_as_its_toc_says(tmp_path: Path) -> None:
-    book = CORPUS / "d2l-tvm"
-    require((book / "config.ini").exists(), f"the d2l-tvm corpus at {book}")
+    book = require_corpus("d2l-tvm") / "d2l-tvm"
     parser = configparser.ConfigParser()
     parser.read(book / "config.ini")
     assert parser["build"]["notebooks"].split() == ["*.md", "**/*.md"]
@@ -86,8 +85,7 @@ def test_d2l_tvm_builds_every_toc_page_numbered_as_its_toc_says(tmp_path: Path) 
 
 
 def test_d2l_en_pages_are_its_toc_pages_and_numbers(tmp_path: Path) -> None:
-    book = CORPUS / "d2l-en"
-    require((book / "config.ini").exists(), f"the d2l-en corpus at {book}")
+    book = require_corpus("d2l-en") / "d2l-en"
     status, report = build(book, tmp_path / "out")
     assert status == 0 and report["errors"] == []
     expected = toc_numbers(book)

@@ -27,11 +27,11 @@ NOT_JAX = ["try_gpu", "load_array", "train_ch6"]
 
 @pytest.fixture(scope="module")
 def d2l_lib(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
-    from tests.conftest import CORPUS, require
+    from tests.conftest import require_corpus
 
-    require((CORPUS / "d2l-en" / "config.ini").exists(), f"the test corpus at {CORPUS}")
+    corpus = require_corpus("d2l-en")
     out = tmp_path_factory.mktemp("d2l")
-    ctx = build(BuildOptions(book=CORPUS / "d2l-en", out=out, targets=["lib"], evaluate=False))
+    ctx = build(BuildOptions(book=corpus / "d2l-en", out=out, targets=["lib"], evaluate=False))
     return out / "lib", ctx
 
 
@@ -92,9 +92,9 @@ def test_package_files_and_report(d2l_lib):
 
 
 def test_check_finds_no_library_errors_in_d2l(tmp_path):
-    from tests.conftest import CORPUS
+    from tests.conftest import require_corpus
 
-    ctx = prepare(BuildOptions(book=CORPUS / "d2l-en", out=tmp_path))
+    ctx = prepare(BuildOptions(book=require_corpus("d2l-en") / "d2l-en", out=tmp_path))
     read_stage(ctx)
     before = len(ctx.diags.items)
     check_library(ctx)

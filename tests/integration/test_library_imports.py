@@ -31,7 +31,7 @@ from divebook.build import BuildOptions, build
 from divebook.config import load_config
 from divebook.diagnostics import Diagnostics
 from divebook.envs import tab_environment
-from tests.conftest import CORPUS, require
+from tests.conftest import require_corpus
 from tests.integration.execute_envs import kernel_venv
 from tests.integration.starter_build import STARTER
 
@@ -56,8 +56,7 @@ PUBLISHED_UNDEFINED = {"pytorch": set(), "tensorflow": set(), "jax": {"self"}}
 @pytest.fixture(scope="module")
 def d2l_lib(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """The library of a mirror of d2l-en with headers in ``d2l/``: (lib folder, report)."""
-    source = CORPUS / "d2l-en"
-    require((source / "config.ini").exists(), f"the test corpus at {CORPUS}")
+    source = require_corpus("d2l-en") / "d2l-en"
     book = tmp_path_factory.mktemp("d2l-en") / "book"
     # the text of the book (3 MB), without its images: what the library is built from
     shutil.copytree(source, book, ignore=shutil.ignore_patterns("img", "*.png", "*.jpg", "*.svg", "*.gif"))

@@ -16,7 +16,7 @@ from pyflakes import checker, messages
 
 from divebook.build import BuildOptions, build
 from divebook.library_extract.aliases import names_bound
-from tests.conftest import CORPUS, require
+from tests.conftest import CORPUS, require_corpus
 
 pytestmark = pytest.mark.corpus
 
@@ -25,7 +25,7 @@ MODULES = ["mxnet", "torch", "tensorflow", "paddle"]
 
 @pytest.fixture(scope="module")
 def zh_lib(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require((CORPUS / "d2l-zh" / "d2l" / "torch.py").exists(), f"d2l-zh and its d2l/ package at {CORPUS}")
+    require_corpus("d2l-zh")  # with its own d2l/ package
     out = tmp_path_factory.mktemp("d2l-zh")
     ctx = build(BuildOptions(book=CORPUS / "d2l-zh", out=out, targets=["lib"], evaluate=False))
     # (d2l-zh's tocs name a few pages the corpus lacks: errors, but not the library's)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from divebook.cli import main
-from tests.conftest import CORPUS, require
+from tests.conftest import require_corpus
 
 STARTER = Path(__file__).resolve().parents[2] / "starter"
 _COMMAND = re.compile(r"\\[A-Za-z]+")
@@ -80,8 +80,7 @@ def scan_site(site: Path) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("book", ["d2l-en", "d2l-zh", "starter"])
 def test_built_site_has_no_raw_latex_or_math_error(book: str, tmp_path: Path) -> None:
-    root = STARTER if book == "starter" else CORPUS / book
-    require(root.is_dir(), f"the {book} book")
+    root = STARTER if book == "starter" else require_corpus(book) / book
     out = tmp_path / book
     assert main(["build", "html", "--no-eval", "-C", str(root), "--out", str(out), "-q"]) in (0, 1)
     site = out / "html"

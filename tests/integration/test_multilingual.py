@@ -17,7 +17,7 @@ import pytest
 
 from divebook.cli import main
 from divebook.i18n import strings
-from tests.conftest import CORPUS, require, write_book
+from tests.conftest import require_corpus, write_book
 from tests.htmldom import Element, parse_html
 
 HANGUL = re.compile("[\uac00-\ud7af]")
@@ -140,8 +140,7 @@ def page_links(root: Element) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def preface(tmp_path_factory):
-    source = CORPUS / "bilingual" / "preface.md"
-    require(source.exists(), f"the bilingual preface at {source}")
+    source = require_corpus("bilingual") / "bilingual" / "preface.md"
     base = tmp_path_factory.mktemp("preface")
     book = base / "book"
     book.mkdir()

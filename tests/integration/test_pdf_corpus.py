@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from divebook.cli import main
-from tests.conftest import CORPUS, require, require_tool
+from tests.conftest import require_corpus, require_tool
 
 pytestmark = [pytest.mark.tex, pytest.mark.corpus]
 
@@ -26,8 +26,7 @@ EXPECTED_WARNINGS = {"missing-file", "missing-image", "remote-image", "font-miss
 
 @pytest.fixture(scope="module")
 def d2l(tmp_path_factory):
-    book = CORPUS / "d2l-en"
-    require((book / "config.ini").exists(), f"the d2l-en corpus at {book}")
+    book = require_corpus("d2l-en") / "d2l-en"
     for tool in ("xelatex", "latexmk", "rsvg-convert"):
         require_tool(tool)
     out = tmp_path_factory.mktemp("d2l-pdf") / "out"

@@ -95,10 +95,9 @@ def spaced_text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def zh_build(tmp_path_factory):
-    from tests.conftest import CORPUS, require
+    from tests.conftest import require_corpus
 
-    book = CORPUS / "d2l-zh"
-    require((book / "config.ini").exists(), f"the d2l-zh corpus at {book}")
+    book = require_corpus("d2l-zh") / "d2l-zh"
     out = tmp_path_factory.mktemp("zh") / "out"
     status = main(["build", "html", "--no-eval", "-C", str(book), "--out", str(out), "-q"])
     return book, out, status, json.loads((out / "report.json").read_text())

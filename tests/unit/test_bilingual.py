@@ -399,11 +399,13 @@ def test_companion_names():
     assert not is_companion("ch/x.md", {"ch/x.md"})
 
 
-def test_the_real_preface_pairs_every_translated_paragraph(corpus):
+def test_the_real_preface_pairs_every_translated_paragraph():
     """The corpus example: pairs found by an independent, simpler reading of the file."""
     import re
 
-    text = (corpus / "bilingual" / "preface.md").read_text(encoding="utf-8")
+    from tests.conftest import require_corpus
+
+    text = (require_corpus("bilingual") / "bilingual" / "preface.md").read_text(encoding="utf-8")
     blocks, diags = read(text, source="preface.md")
     # The oracle: chunks between blank lines; a Hangul chunk right after a Latin one is its translation.
     chunks, line = [], 1

@@ -234,10 +234,14 @@ def test_strict_setting(tmp_path):
     assert cfg.strict is True and not diags.items
 
 
-def test_no_false_warnings_for_the_corpus_and_the_starter_book(corpus):
+def test_no_false_warnings_for_the_corpus_and_the_starter_book():
     from pathlib import Path
 
     import divebook
+
+    from tests.conftest import require_corpus
+
+    corpus = require_corpus("d2l-en", "d2l-zh", "d2l-tvm")
 
     starter = Path(divebook.__file__).parent / "templates" / "init"
     books = [corpus / name for name in ("d2l-en", "d2l-zh", "d2l-tvm")] + [starter]

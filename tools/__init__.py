@@ -1,0 +1,1 @@
+"""Developer scripts (corpus fetch, demo); a package so tests and benchmarks import them by name."""
