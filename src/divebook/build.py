@@ -213,6 +213,12 @@ def _build(ctx: BuildContext, targets: list[str]) -> BuildContext:
             t0 = time.perf_counter()
             write(ctx)
             ctx.stages[f"write_{target}"] = time.perf_counter() - t0
+    if "html" in targets:  # every link the site holds that points inside the book leads somewhere
+        from .linkcheck.internal import check_site_links
+
+        t0 = time.perf_counter()
+        check_site_links(ctx)
+        ctx.stages["check_links"] = time.perf_counter() - t0
     if (ctx.out / "html").is_dir() and {"html", "pdf", "notebooks"} & set(targets):
         from .writers.downloads import finish_site  # notebooks and PDFs into the website
 
