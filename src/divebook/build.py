@@ -348,8 +348,11 @@ def setting_origins(config: Config) -> dict[str, str]:
     return origins
 
 
-def check(options: BuildOptions) -> tuple[int, BuildContext]:
-    """Read and resolve the book and render it in memory: every problem, nothing written."""
+def check(options: BuildOptions,
+          links: Callable[[BuildContext], object] | None = None) -> tuple[int, BuildContext]:
+    """Read and resolve the book and render it in memory: every problem, nothing written.
+
+    ``links``: ``check --links``, run after the other checks (it asks other sites)."""
     ctx = prepare(options)
     claim_output(ctx)
     ctx.extra["settings"] = setting_origins(ctx.config)
@@ -358,6 +361,8 @@ def check(options: BuildOptions) -> tuple[int, BuildContext]:
     from .checks import run_checks
 
     run_checks(ctx)
+    if links is not None:
+        links(ctx)
     write_report(ctx, book, "check.json")
     return exit_status(ctx), ctx
 
