@@ -67,6 +67,9 @@ class _Host:
         self.slots = asyncio.Semaphore(limit)
         self.resume_at = 0.0  # loop time before which no request starts (a 429's Retry-After)
         self.down = False  # no connection could be made: its other addresses get one try
+        #: set while one address finds out, by its retries, whether the host is down; the
+        #: others whose connection failed wait for the verdict instead of retrying too
+        self.probing: asyncio.Event | None = None
 
 
 def base_of(url: str) -> str:
@@ -199,6 +202,15 @@ class Checker:
         return result
 
     async def _probe(self, url: str, host: _Host, need_body: bool) -> _Answer:
+        verdict: list[asyncio.Event] = []  # the event this address set up, if it is the prober
+        try:
+            return await self._try(url, host, need_body, verdict)
+        finally:
+            if verdict:
+                host.probing = None
+                verdict[0].set()
+
+    async def _try(self, url: str, host: _Host, need_body: bool, verdict: list[asyncio.Event]) -> _Answer:
         s = self.settings
         tries = rate_limited = 0
         loop = asyncio.get_running_loop()
@@ -228,9 +240,19 @@ class Checker:
             if not retry:
                 return answer
             tries += 1
-            if answer.status == UNREACHABLE and (host.down or tries > s.retries):
-                host.down = True
-                return answer
+            if answer.status == UNREACHABLE:
+                if host.down:
+                    return answer
+                if not verdict and host.probing is not None:  # another address is finding out
+                    await host.probing.wait()
+                    if host.down:
+                        return answer
+                elif not verdict:
+                    host.probing = asyncio.Event()
+                    verdict.append(host.probing)
+                if tries > s.retries:
+                    host.down = bool(verdict)
+                    return answer
             if tries > s.retries:
                 return answer
             await asyncio.sleep(s.backoff * 2 ** (tries - 1))
