@@ -96,3 +96,47 @@ def test_check_finds_the_same_anchors_and_looks_for_files_in_the_book(make_book,
     # nothing is written: data/x.csv is in the book, so only the site build can say it is not copied
     assert set(found) == {("a.md", 12), ("a.md", 14), ("a.md", 18), ("a.md", 20)}, found
     assert "no file `data/gone.csv` in the book" in found[("a.md", 18)]
+
+
+NOTEBOOK_BOOK = {
+    "index.md": """
+        # Home
+
+        ```toc
+        a
+        b
+        ```
+        """,
+    "a.md": """
+        # A
+
+        ![p](img/p.png) and [p](img/p.png) travel with the notebook.
+
+        [data](data/x.csv) does only as a resource.
+
+        See [b](b.md) and [web](https://example.org/x.md).
+
+        ```{.python .input}
+        x = 1
+        ```
+        """,
+    "b.md": "# B\n\n```{.python .input}\ny = 2\n```\n",
+    "img/p.png": b"\x89PNG\r\n\x1a\n",
+    "data/x.csv": "a,b\n",
+}
+
+
+def test_notebook_links_name_files_the_notebooks_carry(make_book, tmp_path: Path) -> None:
+    book = make_book(NOTEBOOK_BOOK)
+    ctx = build(BuildOptions(book=book, out=tmp_path / "out", targets=["notebooks"], evaluate=False,
+                             quiet=True))
+    found = _problems(ctx.diags, "broken-notebook-link")
+    assert set(found) == {("a.md", 5), ("a.md", 7)}, found
+    assert "do not carry `data/x.csv`; add it to [build] resources" in found[("a.md", 5)]
+    assert "the page is `b.ipynb`" in found[("a.md", 7)]
+    # with the data among the resources it travels too
+    files = dict(NOTEBOOK_BOOK, **{"divebook.toml": '[build]\nresources = ["data"]\n'})
+    book = make_book(files, name="with-resources")
+    ctx = build(BuildOptions(book=book, out=tmp_path / "out2", targets=["notebooks"], evaluate=False,
+                             quiet=True))
+    assert set(_problems(ctx.diags, "broken-notebook-link")) == {("a.md", 7)}

@@ -9,7 +9,12 @@ from .internal import html_blocks
 
 
 def is_web(url: str) -> bool:
-    return urlsplit(url).scheme in ("http", "https") and bool(urlsplit(url).netloc)
+    """An ``http(s)`` address with a host (one that cannot be parsed is the internal check's)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def book_urls(books: list[Book], extra: dict[str, Pos] | None = None) -> dict[str, list[Pos]]:

@@ -150,8 +150,11 @@ class Checker:
         for url in urls:
             if self.settings.ignored(url):
                 results[url] = UrlResult(url, IGNORED, detail="matches [linkcheck] ignore")
-            else:
+                continue
+            try:
                 by_base.setdefault(base_of(url), []).append(url)
+            except ValueError as exc:  # "http://[x": nothing to ask
+                results[url] = UrlResult(url, BROKEN, detail=f"not a valid address ({exc})")
         done = await asyncio.gather(*(self._check_base(base, written, anchors)
                                       for base, written in by_base.items()))
         for group in done:

@@ -127,7 +127,10 @@ class SiteLinks:
                         f"`#{unquote(anchor)}`; use the `:label:` of a heading, figure, table or "
                         "equation there, or `:ref:`/`:numref:` to it")
             return ""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:  # "http://[x" and such
+            return f"link to `{url}`: not a valid address ({exc}); fix it"
         if parts.scheme or url.startswith("//"):
             return ""  # another site (check --links asks those), mailto:, data:
         if not parts.path:
