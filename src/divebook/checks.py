@@ -27,6 +27,13 @@ def check_internal_links(ctx: BuildContext) -> None:
     check_site_links(ctx, written=False)
 
 
+def check_link_settings(ctx: BuildContext) -> None:
+    """[linkcheck]'s values, checked on every ``check`` (``--links`` or not)."""
+    from .linkcheck.settings import read_settings
+
+    read_settings(ctx.config.linkcheck, ctx.config.pos, ctx.diags)
+
+
 def check_library(ctx: BuildContext) -> None:
     from .library_extract.checks import check_library as run
 
@@ -40,7 +47,8 @@ def check_translation(ctx: BuildContext) -> None:
     check_translated_book(ctx)
 
 
-CHECKS: list[Callable[[BuildContext], None]] = [check_rendering, check_internal_links, check_library,
+CHECKS: list[Callable[[BuildContext], None]] = [check_rendering, check_internal_links, check_link_settings,
+                                                 check_library,
                                                  check_translation]
 
 

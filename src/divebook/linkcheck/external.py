@@ -232,6 +232,9 @@ class Checker:
                     return _Answer(BROKEN, detail=f"not an address that can be asked ({exc})")
                 except httpx.TransportError as exc:
                     answer, wait = _Answer(UNREACHABLE, detail=_describe(exc)), None
+                except Exception as exc:  # noqa: BLE001  (a port past 65535 and such: the address)
+                    exc = _leaf(exc)
+                    return _Answer(BROKEN, detail=f"cannot be asked ({type(exc).__name__}: {exc})")
             if answer.code == 429:
                 rate_limited += 1
                 pause_for = wait if wait is not None else s.backoff * 2 ** rate_limited
@@ -300,6 +303,13 @@ class Checker:
 
 def _retry_after(response: httpx.Response, now: float) -> float | None:
     return retry_after(response.headers.get("retry-after"), now) if response.status_code == 429 else None
+
+
+def _leaf(exc: BaseException) -> BaseException:
+    """The first error inside an exception group (anyio wraps a failed connect in one)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
 
 
 def _describe(exc: httpx.TransportError) -> str:

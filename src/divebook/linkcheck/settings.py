@@ -7,6 +7,7 @@ that a wrong value is a warning at its line and the default stands.
 
 from __future__ import annotations
 
+import math
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -68,14 +69,15 @@ def read_settings(table: dict[str, Any], where: Callable[[str], Pos], diags: Dia
         diags.warning(where(f"linkcheck.{key}"), f"[linkcheck] {key}: {what}; the default is used "
                       f"({KEYS[key]})", "config-value")
 
-    def number(key: str, kind: type, low: float) -> Any:
+    def number(key: str, kind: type, low: float, above: bool = False) -> Any:
         value = table[key]
         try:
             got = kind(value) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else None
-        except ValueError:
+        except (ValueError, OverflowError):
             got = None
-        if got is None or got < low:
-            warn(key, f"{value!r} is not a number of {low:g} or more")
+        if got is None or not math.isfinite(got) or got < low or (above and got == low):
+            warn(key, f"{value!r} is not a number {'above' if above else 'of'} {low:g}"
+                      f"{'' if above else ' or more'}")
             return getattr(s, key)
         return got
 
@@ -94,7 +96,7 @@ def read_settings(table: dict[str, Any], where: Callable[[str], Pos], diags: Dia
             setattr(s, key, number(key, int, 0 if key == "retries" else 1))
     for key in ("timeout", "expiry_days", "max_retry_after"):
         if key in table:
-            setattr(s, key, number(key, float, 0))
+            setattr(s, key, number(key, float, 0, above=key == "timeout"))
     if "ignore" in table:
         s.ignore = patterns("ignore", table["ignore"])
     if "anchors_ignore" in table:
