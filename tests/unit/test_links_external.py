@@ -175,3 +175,40 @@ def test_bad_linkcheck_settings_are_warnings_at_their_line(make_book, tmp_path: 
     text = capsys.readouterr().err
     assert "divebook.toml:2: warning: [linkcheck] per_host: 0 is not a number of 1 or more" in text
     assert "divebook.toml:3: warning: [linkcheck] ignore: `(` is not a regular expression" in text
+
+
+def test_settings_from_config_ini_and_divebook_toml(make_book) -> None:
+    from divebook.config import load_config
+    from divebook.diagnostics import Diagnostics
+    from divebook.linkcheck.settings import read_settings
+
+    ini = make_book({"index.md": "# Home\n", "config.ini": """
+        [project]
+        title = T
+        [linkcheck]
+        ignore = ^https://skip\\.test/
+            ^https://also\\.test/
+        per_host = 3
+        hosts = github.com 6
+        remap = ^https://x\\.test/ http://127.0.0.1:9/
+        anchors = true
+        expiry_days = 0.5
+        """}, name="ini")
+    toml = make_book({"index.md": "# Home\n", "divebook.toml": """
+        [linkcheck]
+        ignore = ["^https://skip\\\\.test/", "^https://also\\\\.test/"]
+        per_host = 3
+        hosts = { "github.com" = 6 }
+        remap = { "^https://x\\\\.test/" = "http://127.0.0.1:9/" }
+        anchors = true
+        expiry_days = 0.5
+        """}, name="toml")
+    for root in (ini, toml):
+        diags = Diagnostics()
+        config = load_config(root, diags)
+        s = read_settings(config.linkcheck, config.pos, diags)
+        assert diags.items == [], diags.items
+        assert s.ignored("https://skip.test/a") and s.ignored("https://also.test/") and not s.ignored("https://x.test/")
+        assert s.per_host == 3 and s.limit_for("github.com") == 6 and s.limit_for("other.org") == 3
+        assert s.remapped("https://x.test/p?q=1#a") == "http://127.0.0.1:9/p?q=1#a"
+        assert s.anchors is True and s.expiry_days == 0.5
