@@ -140,3 +140,18 @@ def test_notebook_links_name_files_the_notebooks_carry(make_book, tmp_path: Path
     ctx = build(BuildOptions(book=book, out=tmp_path / "out2", targets=["notebooks"], evaluate=False,
                              quiet=True))
     assert set(_problems(ctx.diags, "broken-notebook-link")) == {("a.md", 7)}
+
+
+def test_translated_book_checks_each_site_and_reports_a_problem_once(make_book, tmp_path: Path) -> None:
+    book = make_book({
+        "config.ini": "[project]\nlang = zh\ntitle = T\n[translation]\norigin_lang = en\n",
+        "index.md": "# 首页\n\n```toc\na\n```\n",
+        "index_origin.md": "# Home\n\n```toc\na\n```\n",
+        "a.md": "# 甲\n:label:`sec_a`\n\n这是一个页面。见 [x](#nope) 和 [y](#sec_a)。\n",
+        "a_origin.md": "# A\n:label:`sec_a`\n\nThis is a page. See [x](#nope) and [y](#sec_a).\n",
+    })
+    ctx = build(BuildOptions(book=book, out=tmp_path / "out", evaluate=False, quiet=True,
+                             index_search=False))
+    assert len(ctx.views) == 3  # the translation, the original, the side-by-side pages
+    found = [d for d in ctx.diags.sorted() if d.code == "broken-internal-link"]
+    assert [(d.file, d.line) for d in found] == [("a.md", 4)]
