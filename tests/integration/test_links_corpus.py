@@ -21,6 +21,13 @@ pytestmark = pytest.mark.corpus
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
+@pytest.fixture(autouse=True)
+def _local_server_without_proxy(monkeypatch):
+    """A proxy set in the environment must not carry the local server's requests off the machine."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
 @pytest.fixture(scope="module")
 def d2l_site(tmp_path_factory):
     from tests.conftest import CORPUS, require

@@ -7,10 +7,19 @@ import socket
 import time
 from pathlib import Path
 
+import pytest
+
 from divebook.cli import main
 from divebook.linkcheck.external import check_urls, retry_after
 from divebook.linkcheck.settings import LinkSettings, add_remap
 from tests.linkserver import LinkServer
+
+
+@pytest.fixture(autouse=True)
+def _local_server_without_proxy(monkeypatch):
+    """A proxy set in the environment must not carry the local server's requests off the machine."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
 
 
 def settings(**changes) -> LinkSettings:
