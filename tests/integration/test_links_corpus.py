@@ -77,8 +77,9 @@ def test_every_address_unreachable_against_a_refusing_address(tmp_path: Path, co
     assert links["urls"] > 550
     assert links["counts"]["unreachable"] == links["urls"], links["counts"]
     assert seconds < 60, seconds
-    # one address per host finds out that it is down; the others are asked once
-    assert links["asked"] < links["urls"] * 1.5
+    # one address per host finds out, by its retries, that the host is down; the others
+    # are not asked (d2l-en: about 85 hosts, 605 addresses, 257 requests)
+    assert links["asked"] < links["urls"] / 2
 
 
 def test_no_address_broken_against_the_local_server(tmp_path: Path, corpus) -> None:

@@ -221,3 +221,21 @@ def test_settings_from_config_ini_and_divebook_toml(make_book) -> None:
         assert s.per_host == 3 and s.limit_for("github.com") == 6 and s.limit_for("other.org") == 3
         assert s.remapped("https://x.test/p?q=1#a") == "http://127.0.0.1:9/p?q=1#a"
         assert s.anchors is True and s.expiry_days == 0.5
+
+
+def test_a_host_that_never_answers_costs_one_address_its_retries(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # listens but never accepts: connections stall
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(0)
+        port = sock.getsockname()[1]
+        s = settings(timeout=0.3, retries=2)
+        add_remap(s, r"^https?://", f"http://127.0.0.1:{port}/", print)
+        urls = [f"https://silent.test/p/{i}" for i in range(40)]
+        start = time.monotonic()
+        results, _ = check_urls(urls, s, None)
+        seconds = time.monotonic() - start
+    assert {r.status for r in results} == {"timeout"}
+    # every address trying 3 times, 4 at a time, would take 40 / 4 * 3 * 0.3 s = 9 s at least;
+    # one address tries 3 times (about 1 s), the others wait for it
+    assert seconds < 4, seconds
+    assert "not asked again" in results[-1].detail

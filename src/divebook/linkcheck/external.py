@@ -7,8 +7,10 @@ against its own site).  HEAD first, GET where HEAD is refused or fails
 (many servers answer HEAD with 403, 404 or 405); redirects followed, and
 reported when every hop is permanent (301, 308), with the new address.  A
 ``429`` pauses the whole host for its ``Retry-After``.  Timeouts, failed
-connections and ``5xx`` are tried again with a doubling pause; once a host
-could not be reached at all, its other addresses get one try each.
+connections and ``5xx`` are tried again with a doubling pause; while one
+address finds out by its retries whether a host that refused a connection (or
+never answered one) is down, the host's other addresses wait, and are not
+asked once it is.
 
 Good answers are cached in ``OUT/.cache/linkcheck.json`` for
 ``expiry_days``: a second run asks only for what failed or expired.
@@ -60,13 +62,18 @@ class _Answer:
     detail: str = ""
     to: str = ""
     ids: frozenset[str] | None = None  # an HTML page's anchors, when asked for
+    #: no connection could be made (refused, no such host, no answer to connect): the
+    #: host's fault, not the address's
+    host_failed: bool = False
 
 
 class _Host:
     def __init__(self, limit: int) -> None:
         self.slots = asyncio.Semaphore(limit)
         self.resume_at = 0.0  # loop time before which no request starts (a 429's Retry-After)
-        self.down = False  # no connection could be made: its other addresses get one try
+        #: no connection could be made after every retry: what that try got (the host's
+        #: other addresses are not asked again)
+        self.down: _Answer | None = None
         #: set while one address finds out, by its retries, whether the host is down; the
         #: others whose connection failed wait for the verdict instead of retrying too
         self.probing: asyncio.Event | None = None
@@ -218,12 +225,24 @@ class Checker:
         tries = rate_limited = 0
         loop = asyncio.get_running_loop()
         while True:
+            if not verdict and host.probing is not None:  # another address is finding out
+                await host.probing.wait()
+            if host.down is not None:
+                return _Answer(host.down.status, detail=f"{host.down.detail} (the host could not be "
+                               "reached for another of its addresses; not asked again)")
             async with host.slots, self.all:
+                if not verdict and host.probing is not None:
+                    continue  # the host failed while this one waited for a slot: the verdict first
                 pause = host.resume_at - loop.time()
                 if pause > 0:
                     await asyncio.sleep(pause)
                 try:
-                    answer, wait = await asyncio.wait_for(self._ask(url, need_body), s.timeout or None)
+                    # httpx times each phase; this bounds the whole try (a page that trickles in)
+                    answer, wait = await asyncio.wait_for(self._ask(url, need_body),
+                                                          2 * s.timeout if s.timeout else None)
+                except httpx.ConnectTimeout:
+                    answer, wait = _Answer(TIMEOUT, detail=f"no connection within {s.timeout:g} s",
+                                           host_failed=True), None
                 except (httpx.TimeoutException, asyncio.TimeoutError):
                     answer, wait = _Answer(TIMEOUT, detail=f"no answer within {s.timeout:g} s"), None
                 except httpx.TooManyRedirects:
@@ -231,7 +250,8 @@ class Checker:
                 except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
                     return _Answer(BROKEN, detail=f"not an address that can be asked ({exc})")
                 except httpx.TransportError as exc:
-                    answer, wait = _Answer(UNREACHABLE, detail=_describe(exc)), None
+                    answer, wait = _Answer(UNREACHABLE, detail=_describe(exc),
+                                           host_failed=isinstance(exc, httpx.ConnectError)), None
                 except Exception as exc:  # noqa: BLE001  (a port past 65535 and such: the address)
                     exc = _leaf(exc)
                     return _Answer(BROKEN, detail=f"cannot be asked ({type(exc).__name__}: {exc})")
@@ -246,18 +266,19 @@ class Checker:
             if not retry:
                 return answer
             tries += 1
-            if answer.status == UNREACHABLE:
-                if host.down:
+            if answer.host_failed:  # one address finds out whether the host is down
+                if host.down is not None:
                     return answer
                 if not verdict and host.probing is not None:  # another address is finding out
                     await host.probing.wait()
-                    if host.down:
+                    if host.down is not None:
                         return answer
                 elif not verdict:
                     host.probing = asyncio.Event()
                     verdict.append(host.probing)
                 if tries > s.retries:
-                    host.down = bool(verdict)
+                    if verdict:
+                        host.down = answer
                     return answer
             if tries > s.retries:
                 return answer
