@@ -139,7 +139,7 @@ def test_ignore_patterns_and_retry_after_dates() -> None:
 def test_check_links_command(make_book, tmp_path: Path, capsys) -> None:
     with LinkServer() as server:
         book = make_book({
-            "index.md": f"""
+            "index.md": """
                 # Home
 
                 Good [site](https://good.test/ok) and [moved](https://good.test/moved).
@@ -239,3 +239,17 @@ def test_a_host_that_never_answers_costs_one_address_its_retries(tmp_path: Path)
     # one address tries 3 times (about 1 s), the others wait for it
     assert seconds < 4, seconds
     assert "not asked again" in results[-1].detail
+
+
+def test_anchors_found_are_cached_and_not_asked_again(tmp_path: Path) -> None:
+    with LinkServer() as server:
+        u = server.url
+        urls = [f"{u}/page#here", f"{u}/ok#page=3", f"{u}/page#absent"]
+        first = by_url(check_urls(urls, settings(), tmp_path, anchors=True, now=1000.0)[0])
+        assert [first[x].status for x in urls] == ["ok", "ok", "broken"]
+        server.requests.clear()
+        # the missing anchor is asked for again (with the page), the others come from the cache
+        again = by_url(check_urls(urls[:2], settings(), tmp_path, anchors=True, now=1001.0)[0])
+        assert server.requests == [] and all(r.cached for r in again.values())
+        check_urls(urls, settings(), tmp_path, anchors=True, now=1002.0)
+        assert server.requests == [("GET", "/page")]

@@ -198,13 +198,11 @@ class Checker:
         if not anchor or answer.status not in (OK, REDIRECTED):
             return result
         key = f"{asked}#{anchor}"
-        if self._cached(key) is not None:
-            result.cached = True
-            return result
-        if answer.ids is None:
-            return result  # not an HTML page (or from the cache): nothing to look into
-        result.cached = False
-        if anchor in answer.ids or f"user-content-{anchor}" in answer.ids:  # GitHub's rendered files
+        if self._cached(key) is not None or from_cache:
+            return result  # this anchor was found before
+        # not an HTML page (a PDF's #page=3): nothing to look into; or the anchor is there
+        # (GitHub prefixes the ids of a rendered file with `user-content-`)
+        if answer.ids is None or anchor in answer.ids or f"user-content-{anchor}" in answer.ids:
             if self.cache is not None:
                 self.cache.put(key, {"status": OK, "at": self.now})
             return result

@@ -16,7 +16,7 @@ import posixpath
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostic, Diagnostics
@@ -24,6 +24,9 @@ from ..tree import (
     Bibliography, Block, Directive, Figure, FootnoteDef, Heading, Link, MathBlock, Page, Pos, Raw,
     RawInline, Table, block_inlines, child_blocks, walk_inlines,
 )
+
+if TYPE_CHECKING:
+    from ..build import BuildContext
 
 #: ``id="..."`` in HTML an author wrote (raw blocks) and in the theme's page template
 _ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
@@ -175,7 +178,7 @@ class SiteLinks:
         return found
 
 
-def check_site_links(ctx: "BuildContext", written: bool = True) -> None:  # type: ignore[name-defined]  # noqa: F821
+def check_site_links(ctx: "BuildContext", written: bool = True) -> None:
     """Check every website the build writes (each language, the side-by-side pages).
 
     ``written``: after ``build html`` files are looked for in ``OUT/html``;
