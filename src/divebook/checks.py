@@ -47,9 +47,8 @@ def check_translation(ctx: BuildContext) -> None:
     check_translated_book(ctx)
 
 
-CHECKS: list[Callable[[BuildContext], None]] = [check_rendering, check_internal_links, check_link_settings,
-                                                 check_library,
-                                                 check_translation]
+CHECKS: list[Callable[[BuildContext], None]] = [
+    check_rendering, check_internal_links, check_link_settings, check_library, check_translation]
 
 
 def run_checks(ctx: BuildContext) -> None:
