@@ -213,6 +213,12 @@ def _build(ctx: BuildContext, targets: list[str]) -> BuildContext:
             t0 = time.perf_counter()
             write(ctx)
             ctx.stages[f"write_{target}"] = time.perf_counter() - t0
+    if "html" in targets:  # every link the site holds that points inside the book leads somewhere
+        from .linkcheck.internal import check_site_links
+
+        t0 = time.perf_counter()
+        check_site_links(ctx)
+        ctx.stages["check_links"] = time.perf_counter() - t0
     if (ctx.out / "html").is_dir() and {"html", "pdf", "notebooks"} & set(targets):
         from .writers.downloads import finish_site  # notebooks and PDFs into the website
 
@@ -342,8 +348,11 @@ def setting_origins(config: Config) -> dict[str, str]:
     return origins
 
 
-def check(options: BuildOptions) -> tuple[int, BuildContext]:
-    """Read and resolve the book and render it in memory: every problem, nothing written."""
+def check(options: BuildOptions,
+          links: Callable[[BuildContext], object] | None = None) -> tuple[int, BuildContext]:
+    """Read and resolve the book and render it in memory: every problem, nothing written.
+
+    ``links``: ``check --links``, run after the other checks (it asks other sites)."""
     ctx = prepare(options)
     claim_output(ctx)
     ctx.extra["settings"] = setting_origins(ctx.config)
@@ -352,6 +361,8 @@ def check(options: BuildOptions) -> tuple[int, BuildContext]:
     from .checks import run_checks
 
     run_checks(ctx)
+    if links is not None:
+        links(ctx)
     write_report(ctx, book, "check.json")
     return exit_status(ctx), ctx
 

@@ -20,6 +20,20 @@ def check_rendering(ctx: BuildContext) -> None:
     write_html(ctx.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, dry_run=True, jobs=ctx.jobs)
 
 
+def check_internal_links(ctx: BuildContext) -> None:
+    """Every link inside the book leads to a page, anchor or file (nothing written: files in the book)."""
+    from .linkcheck.internal import check_site_links
+
+    check_site_links(ctx, written=False)
+
+
+def check_link_settings(ctx: BuildContext) -> None:
+    """[linkcheck]'s values, checked on every ``check`` (``--links`` or not)."""
+    from .linkcheck.settings import read_settings
+
+    read_settings(ctx.config.linkcheck, ctx.config.pos, ctx.diags)
+
+
 def check_library(ctx: BuildContext) -> None:
     from .library_extract.checks import check_library as run
 
@@ -33,7 +47,8 @@ def check_translation(ctx: BuildContext) -> None:
     check_translated_book(ctx)
 
 
-CHECKS: list[Callable[[BuildContext], None]] = [check_rendering, check_library, check_translation]
+CHECKS: list[Callable[[BuildContext], None]] = [
+    check_rendering, check_internal_links, check_link_settings, check_library, check_translation]
 
 
 def run_checks(ctx: BuildContext) -> None:

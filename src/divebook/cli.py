@@ -92,6 +92,14 @@ def make_parser() -> argparse.ArgumentParser:
                         "problems (file and line) of a translated book")
     p.add_argument("--strict", action="store_true",
                    help="fail (exit 1) on any warning too, like Sphinx's -W ([build] strict = true)")
+    p.add_argument("--links", action="store_true",
+                   help="also ask every http(s) address of the book (settings: [linkcheck]); "
+                        "a broken or unreachable one is an error")
+    p.add_argument("--anchors", action="store_true",
+                   help="with --links: check the #anchor of external HTML pages too")
+    p.add_argument("--remap", action="append", default=[], metavar="'REGEX REPLACEMENT'",
+                   help="with --links: ask REPLACEMENT instead of what REGEX matches (a mirror, "
+                        "a local test server); may be given more than once")
 
     p = sub.add_parser("serve", help="build, serve and rebuild on every change (live preview)")
     _common(p)
@@ -208,12 +216,22 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         options = BuildOptions(book=book, out=Path(args.out) if args.out else None,
                                strict=args.strict, evaluate=False)
         start = time.perf_counter()
-        status, ctx = check(options)
+        links = None
+        if args.links:
+            from .linkcheck.report import check_external_links, link_settings
+
+            links = lambda ctx: check_external_links(  # noqa: E731
+                ctx, link_settings(ctx, args.anchors, args.remap))
+        status, ctx = check(options, links)
         print_settings(err, ctx.config, ctx.extra["settings"])  # type: ignore[arg-type]
         if args.translation and "translation" in ctx.extra:
             from .translation_report import print_translation_status
 
             print_translation_status(err, ctx.extra["translation"])
+        if "links" in ctx.extra:
+            from .linkcheck.report import print_link_table
+
+            print_link_table(err, ctx.extra["links"])  # type: ignore[arg-type]
         _summary(err, ctx, "checked", time.perf_counter() - start)
         return status
     if args.command == "clean":

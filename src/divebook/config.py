@@ -126,6 +126,8 @@ class Config:
     # where the sources live online, for "edit this page" links
     repository: str = ""
     repository_branch: str = "master"
+    #: [linkcheck]: the table as written (strings from config.ini), read by linkcheck.settings
+    linkcheck: dict[str, Any] = field(default_factory=dict)
     #: key -> line in the config file, for messages ("build.tabs" -> 17)
     lines: dict[str, int] = field(default_factory=dict)
     #: key -> the file that sets it, where it is not ``source`` (a divebook.toml overlay)
@@ -247,6 +249,7 @@ _INI_KEYS: dict[str, set[str]] = {
     "sagemaker": {"github_repo", "kernel", "libs", "libs_header"},
     "slides": {"top_right", "github_repo", "notebooks", "exclusions"},
     "repository": {"github", "branch"},
+    "linkcheck": set(),  # filled below from linkcheck.settings.KEYS
 }
 _LIBRARY_KEYS = {"lib_file", "lib_name", "simple_alias", "fluent_alias", "args_alias", "alias",
                  "reverse_alias"}
@@ -416,6 +419,8 @@ def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
                               f"unknown key `{key}` in [{section}]; it is ignored "
                               f"(known keys: {', '.join(sorted(known))})", "config-key")
 
+    if parser.has_section("linkcheck"):
+        cfg.linkcheck = {k: v for k, v in parser.items("linkcheck") if k in _INI_KEYS["linkcheck"]}
     cfg.name = get("project", "name", cfg.name) or cfg.name
     cfg.title = get("project", "title", "") or cfg.name
     cfg.author = get("project", "author")
@@ -551,6 +556,7 @@ _TOML_KEYS: dict[str, set[str]] = {
     "colab": {"exclusions", "libs_header", "gpu_pattern", "replace_svg_url"},
     "translation": {"origin_lang", "origin_repo"},
     "repository": {"github", "branch"},
+    "linkcheck": set(),  # filled below from linkcheck.settings.KEYS
 }
 _TOML_PAGE_KEYS = {"timeout", "resources", "inputs"}
 _TOML_TAB_KEYS = {"kernel", "requirements", "timeout", "library", "colab_repo", "colab_libs", "env"}
@@ -686,6 +692,8 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics, base: Config | None =
     cfg.origin_repo = typed("translation", "origin_repo", str, cfg.origin_repo)
     cfg.repository = typed("repository", "github", str, cfg.repository)
     cfg.repository_branch = typed("repository", "branch", str, cfg.repository_branch)
+    cfg.linkcheck = {**cfg.linkcheck, **{k: v for k, v in table("linkcheck").items()
+                                         if k in _TOML_KEYS["linkcheck"]}}
     return cfg
 
 
@@ -796,3 +804,14 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
              float: "a number", dict: "a table"}
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
+
+
+def _linkcheck_keys() -> None:
+    """[linkcheck] keys are the link checker's (linkcheck/settings.py), in both files."""
+    from .linkcheck.settings import KEYS
+
+    _INI_KEYS["linkcheck"].update(KEYS)
+    _TOML_KEYS["linkcheck"].update(KEYS)
+
+
+_linkcheck_keys()

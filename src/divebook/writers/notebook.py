@@ -75,6 +75,7 @@ def write_notebooks_target(ctx) -> None:  # type: ignore[no-untyped-def]
     written: list[str] = []
     for tab in notebook_tabs(ctx):
         members: dict[str, bytes] = {}
+        notebook_pages: dict[str, str] = {}  # notebook -> its page, for the link check
         images: set[str] = set()
         for source in sources:
             text = tab_notebook_json(ctx, source, tab)
@@ -87,12 +88,18 @@ def write_notebooks_target(ctx) -> None:  # type: ignore[no-untyped-def]
                 written.append(path.relative_to(ctx.out).as_posix())
             files.append(path.relative_to(ctx.out).as_posix())
             members[rel] = data
+            notebook_pages[rel] = source
             images |= _referenced_files(text, source, config.root)
         if not members:
             continue
         for rel in sorted(images | _resources(config)):
             members.setdefault(rel, (config.root / rel).read_bytes())
         members.update(_library_files(ctx, tab))
+        from ..linkcheck.notebooks import check_notebook_links  # every link has its file
+
+        ctx.diags.extend(check_notebook_links(members, notebook_pages,
+                                              {s: book.pages[s].text for s in notebook_pages.values()},
+                                              config.root))
         folder = f"{config.name}-{tab}"
         zip_path = root / f"{folder}.zip"
         if write_if_changed(zip_path, _zip(folder, members)):
