@@ -1,0 +1,111 @@
+"""A RISE notebook -> a reveal.js deck (one HTML file), rendered as the website renders.
+
+Each slide's Markdown is read by divebook's own reader and rendered by the
+website's renderer (``html_nodes.PageRenderer``): the same MathML, the same
+highlighted code, the same outputs (``html_outputs``), images by the same
+paths.  Cross-references inside a slide are shown as text: a deck has no
+pages to link to.
+
+reveal.js (vendored in ``reveal/``) gives keyboard and touch navigation,
+slide numbers, the speaker view (``S``, its notes plugin) and the print
+layout (``?print-pdf``, one page per slide).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from ...diagnostics import Diagnostics
+from ...reader.page import read_page
+from ...tree import CodeCell
+from ..highlight import highlight_html
+from ..html_nodes import PageRenderer, Site, esc
+from ..html_outputs import render_outputs
+from .cutting import slides_of
+
+#: the folder, inside the slides' root, that holds reveal.js and the deck's style
+ASSETS = "_reveal"
+
+_REVEAL_OPTIONS = {
+    "hash": True, "slideNumber": "c/t", "center": False, "width": 1280, "height": 720,
+    "margin": 0.04, "transition": "none", "pdfMaxPagesPerSlide": 1, "touch": True,
+    "keyboard": True, "showNotes": False,
+}
+
+
+@dataclass
+class DeckPage:
+    """What a deck needs to know about where it is and what it came from."""
+
+    title: str
+    lang: str
+    #: the deck's path inside the slides' root (``pytorch/chapter_x/y.html``)
+    output: str
+    #: the file its Markdown comes from (image paths are relative to it)
+    source: str
+    #: the page on the website, relative to the deck when both are in the site ("" for none)
+    back: str = ""
+    corners: dict[str, str] = field(default_factory=dict)  # "top-left"/"top-right" -> HTML
+
+
+def render_deck(nb: nbformat.NotebookNode, deck: DeckPage, site: Site, cells: list[CodeCell],
+                ran: bool, math_cache: dict) -> tuple[str, set[str]]:
+    """The deck's HTML and the book-relative images it shows (to copy beside it)."""
+    renderer = PageRenderer(site, deck.source, Diagnostics(), math_cache)
+    sections = []
+    for number, slide in enumerate(slides_of(nb), 1):
+        parts = [_cell_html(cell, renderer, site, cells, ran, deck.source) for cell in slide]
+        sections.append(f'<section data-slide="{number}">\n{"".join(parts)}</section>\n')
+    up = "../" * deck.output.count("/")
+    corners = "".join(f'<div class="deck-corner {esc(where)}">{content}</div>'
+                      for where, content in deck.corners.items() if content)
+    back = (f'<a class="deck-back" href="{esc(deck.back)}">{esc(site.strings.get("slides_back", "Page"))}'
+            f' &#x2197;</a>' if deck.back else "")
+    options = json.dumps(_REVEAL_OPTIONS)
+    page = f"""<!DOCTYPE html>
+<html lang="{esc(deck.lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="divebook">
+<title>{esc(deck.title)}</title>
+<link rel="stylesheet" href="{up}{ASSETS}/reveal.css">
+<link rel="stylesheet" href="{up}{ASSETS}/deck.css">
+<link rel="stylesheet" href="{up}{ASSETS}/highlight.css">
+</head>
+<body>
+<div class="reveal"><div class="slides">
+{"".join(sections)}</div></div>
+{corners}{back}
+<script src="{up}{ASSETS}/reveal.js"></script>
+<script src="{up}{ASSETS}/notes.js"></script>
+<script>Reveal.initialize(Object.assign({options}, {{plugins: [RevealNotes]}}));</script>
+</body>
+</html>
+"""
+    return page, set(renderer.images)
+
+
+def _cell_html(cell: nbformat.NotebookNode, renderer: PageRenderer, site: Site,
+               cells: list[CodeCell], ran: bool, source: str) -> str:
+    if cell.cell_type == "markdown":
+        page = read_page(Path(site.book_root), source,
+                         cell.source.encode("utf-8"), site.tab_names, Diagnostics())
+        return renderer.blocks(page.blocks)
+    if cell.cell_type != "code":
+        return ""
+    parts = []
+    if cell.source.strip():
+        code = highlight_html(cell.source, "python")
+        parts.append(f'<div class="input"><pre class="highlight language-python"><code>{code}</code>'
+                     f'</pre></div>')
+    index = cell.get("metadata", {}).get("divebook_cell")
+    tree = cells[index] if isinstance(index, int) and 0 <= index < len(cells) else None
+    if ran and tree is not None and tree.outputs and "hide_output" not in tree.marks:
+        parts.append(f'<div class="outputs">{render_outputs(tree.outputs, site.strings)}</div>')
+    return f'<div class="cell">{"".join(parts)}</div>\n' if parts else ""
+
