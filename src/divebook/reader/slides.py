@@ -1,9 +1,9 @@
 """Slide marks: ``[**text**]`` and ``(**text**)`` keep their text, ``[~~text~~]`` and
 ``(~~text~~)`` (slide-only text) go, as in d2lbook.
 
-d2lbook uses these marks to cut slides out of a section.  The book shows the
-marked text as ordinary prose, so the marks are removed before Markdown
-parsing.  Removal keeps every line break, so line numbers stay true, and
+d2lbook uses these marks to cut slides out of a section (``writers/slides``).
+The book shows the marked text as ordinary prose, so the marks are removed
+before Markdown parsing.  Removal keeps every line break, so line numbers stay true, and
 never touches fenced code or inline code spans (``f(**kwargs)`` is code).
 """
 
@@ -13,7 +13,10 @@ import re
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
-_INSIDE = r"((?:(?!\n[ \t]*\n).)+?)"  # any text within one paragraph
+#: any text up to the closing mark, across paragraphs as in d2lbook (whose marks pair within a
+#: notebook cell: d2l-en's anchor.md marks a paragraph and the equation after it); never across
+#: code, which ``strip_slide_marks`` keeps out of each piece of prose
+_INSIDE = r"(.+?)"
 _KEEP = re.compile(rf"\[\*\*{_INSIDE}\*\*\]|\(\*\*{_INSIDE}\*\*\)", re.S)
 _DROP = re.compile(rf"\[~~{_INSIDE}~~\]|\(~~{_INSIDE}~~\)", re.S)
 _MASKED = re.compile(r"\x00(\d+)\x00")

@@ -28,12 +28,12 @@ from ...bookpaths import is_local
 from ...cache import copy_if_changed, write_if_changed
 from ...confine import book_file
 from ...i18n import strings as ui_strings
-from ...tree import Page, plain_text
+from ...tree import Page, Pos, plain_text
 from ..highlight import html_style_css
 from ..html_nodes import Site, relative_url
 from .cutting import cut_slides
 from .deck import ASSETS, DeckPage, render_deck
-from .source import CELL_KEY, marked_notebook, page_file, shown_lines
+from .source import CELL_KEY, marked_notebook, page_file, read_marked, shown_lines, unclosed_marks
 
 #: the site folder the slides are copied into (``writers/downloads.py``)
 SITE_FOLDER = "_downloads/slides"
@@ -69,6 +69,7 @@ def write_slides_target(ctx) -> None:  # type: ignore[no-untyped-def]
     existing = _existing_files(config.root)
     corners = _corners(ctx, root, produced, written)
     views = slide_views(ctx)
+    _check_marks(ctx, views)
     decks = 0
     for prefix, lang, book in views:
         strings = ui_strings(lang)
@@ -120,6 +121,21 @@ def write_slides_target(ctx) -> None:  # type: ignore[no-untyped-def]
     _remove_stale(root, produced)
     ctx.outputs["slides"] = sorted(f"slides/{p}" for p in produced if p.endswith((".html", ".ipynb")))
     ctx.extra["slides"] = {"decks": decks, "written": len(written)}
+
+
+def _check_marks(ctx, views) -> None:  # type: ignore[no-untyped-def]
+    """A mark opened and never closed: said once per file, with its line; the slides go on."""
+    files = {page_file(page) for _, _, book in views for page in book.pages.values()}
+    closing = {"[**": "**]", "(**": "**)", "[~~": "~~]", "(~~": "~~)"}
+    for file in sorted(files):
+        text = read_marked(ctx.config.root, file)
+        if text is None or ("**" not in text and "~~" not in text):
+            continue
+        for line, opening in unclosed_marks(text):
+            ctx.diags.warning(Pos(file, line), f"slide mark `{opening}` is not closed before the next "
+                              f"code block, so the slides leave it out; close it with "
+                              f"`{closing[opening]}`, or put code such as `f(**kwargs)` in backquotes",
+                              "slide-mark")
 
 
 def _put(root: Path, rel: str, data: bytes, produced: set[str], written: list[str]) -> None:

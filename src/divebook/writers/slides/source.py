@@ -109,6 +109,39 @@ def mark_tab_blocks(text: str) -> str:
     return "\n".join(lines)
 
 
+def unclosed_marks(text: str) -> list[tuple[int, str]]:
+    """(line, opening) of each mark opened and not closed before the next code block."""
+    from .cutting import find_marks
+
+    found = []
+    lines = text.split("\n")
+    fence = ""
+    start, para = 0, []  # first line (0-based) and lines of the paragraph being read
+
+    def check() -> None:
+        if para:
+            joined = "\n".join(para)
+            for problem in find_marks(joined)[1]:
+                found.append((start + joined.count("\n", 0, problem.offset) + 1, problem.opening))
+
+    for i, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if fence:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if m:
+            check()
+            para = []
+            fence = m.group(1)
+            continue
+        if not para:
+            start = i
+        para.append(line)
+    check()
+    return found
+
+
 def _split_cells(nb: nbformat.NotebookNode) -> None:
     """Cut Markdown cells at ``CUT`` (tab blocks become cells of their own)."""
     cells = []
