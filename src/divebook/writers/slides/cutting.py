@@ -26,7 +26,9 @@ Pure functions: nothing here reads files or renders HTML.
 from __future__ import annotations
 
 import copy
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 
 import nbformat
@@ -109,14 +111,40 @@ def _level1_heading(source: str) -> str | None:
 
 
 def strip_comments(code: str) -> str:
-    """Code as a slide shows it: comment lines dropped, trailing comments cut."""
+    """Code as a slide shows it: comment lines dropped, trailing comments cut.
+
+    A comment is ``# `` and what follows (``#@save`` stays, for the merge to
+    remove).  d2lbook cuts ``# `` wherever it is, inside strings too
+    (``print('# a')`` loses its end); here Python's tokenizer says where the
+    comments are, and the plain rule is kept for code it cannot read
+    (IPython's ``!pip``, unfinished code).
+    """
+    comments = _comment_columns(code)
     lines = []
-    for line in code.splitlines():
-        cut = _COMMENT.sub("", line)
+    for number, line in enumerate(code.splitlines(), 1):
+        if comments is None:
+            cut = _COMMENT.sub("", line)
+        else:
+            column = comments.get(number)
+            cut = line if column is None else line[:column]
         if cut != line and not cut.rstrip():
             continue
         lines.append(cut.rstrip())
     return "\n".join(lines)
+
+
+def _comment_columns(code: str) -> dict[int, int] | None:
+    """Line -> column of its ``# `` comment, by Python's tokenizer; None if it cannot read the code."""
+    if "#" not in code:
+        return {}
+    found: dict[int, int] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == tokenize.COMMENT and token.string.startswith("# "):
+                found[token.start[0]] = token.start[1]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    return found
 
 
 def slide_cell(cell: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode | None, bool]:
