@@ -146,11 +146,14 @@ def test_tab_blocks_are_cut_out_and_fences_left_alone():
     assert out.split("\n")[5] == ":begin_tab:`x`"
 
 
-def test_one_language_keeps_its_blocks_and_their_label_lines():
-    text = "# Title\n:label:`x`\n\n# 제목\n\nEnglish.\n\n한국어.\n\n```\ncode\n```"
-    english = keep_language(text, mine={1, 6, 10}, others={4, 8, 10})
-    assert english.split("\n") == ["# Title", ":label:`x`", "", "", "", "English.", "", "", "",
-                                   "```", "code", "```"]
+def test_one_language_loses_the_other_languages_marks_and_title():
+    text = ("# Title\n:label:`x`\n\n# 제목\n\n[**English.**]\n\n[**한국어.**]\n:end_tab:\n\n"
+            "Plain 한국어 without marks.\n\n```\ncode\n```")
+    english = keep_language(text, shown={1, 6, 12, 14})
+    assert english.split("\n") == ["# Title", ":label:`x`", "", "", "", "[**English.**]", "", "",
+                                   ":end_tab:", "", "Plain 한국어 without marks.", "", "```", "code", "```"]
+    korean = keep_language(text, shown={4, 8, 11, 14})
+    assert korean.split("\n")[:9] == ["", ":label:`x`", "", "# 제목", "", "", "", "[**한국어.**]", ":end_tab:"]
 
 
 # ---------------------------------------------------------------- the target
@@ -304,3 +307,54 @@ def test_all_includes_slides(make_book, tmp_path):
     status = main(["build", "all", "--no-eval", "-C", str(book), "--out", str(out), "-q"])
     assert status == 0
     assert (out / "slides/pytorch/ch/a.html").is_file()
+
+
+BILINGUAL = {
+    "divebook.toml": '[project]\nname = "duo"\nlang = "ko"\n[translation]\norigin_lang = "en"\n',
+    "index.md": """
+        # Duo
+
+        # 듀오
+
+        ```toc
+        talk
+        ```
+        """,
+    "talk.md": """
+        # Growth
+
+        # 성장
+
+        [**Things grow over time.**] More English prose here.
+
+        [**시간이 지나면 모든 것이 자랍니다.**] 한국어 설명이 더 있습니다.
+
+        ```{.python .input}
+        x = 1
+        ```
+
+        (**We measure it.**)
+
+        (**우리는 그것을 잽니다.**)
+        """,
+}
+
+
+def _deck_texts(out: Path, rel: str) -> list[str]:
+    rise = nbformat.read(out / "slides" / rel, as_version=4)
+    return [c.source for c in rise.cells if c.cell_type == "markdown"]
+
+
+def test_each_language_of_an_interleaved_page_has_its_own_deck(make_book, tmp_path):
+    book = make_book(BILINGUAL)
+    out = tmp_path / "out"
+    assert _build(book, out, "slides")[0] == 0
+    assert _deck_texts(out, "python/talk.ipynb") == ["# 성장\n\n시간이 지나면 모든 것이 자랍니다",
+                                                     "우리는 그것을 잽니다"]
+    assert _deck_texts(out, "python/en/talk.ipynb") == ["# Growth\n\nThings grow over time",
+                                                        "We measure it"]
+    # one language built alone is still that language alone
+    alone = tmp_path / "alone"
+    status = main(["build", "slides", "--no-eval", "--lang", "en", "-C", str(book), "--out", str(alone), "-q"])
+    assert status == 0
+    assert _deck_texts(alone, "python/en/talk.ipynb") == ["# Growth\n\nThings grow over time", "We measure it"]

@@ -33,7 +33,7 @@ from ..highlight import html_style_css
 from ..html_nodes import Site, relative_url
 from .cutting import cut_slides
 from .deck import ASSETS, DeckPage, render_deck
-from .source import CELL_KEY, marked_notebook, page_file, read_marked, shown_lines, unclosed_marks
+from .source import CELL_KEY, marked_notebook, page_file, read_marked, unclosed_marks
 
 #: the site folder the slides are copied into (``writers/downloads.py``)
 SITE_FOLDER = "_downloads/slides"
@@ -75,14 +75,8 @@ def write_slides_target(ctx) -> None:  # type: ignore[no-untyped-def]
         strings = ui_strings(lang)
         for source in [s for s in book.order + book.orphans if s in book.pages]:
             page: Page = book.pages[source]
-            file = page_file(page)
-            others = set()
-            for other_prefix, _, other in views:
-                other_page = other.pages.get(source) if other_prefix != prefix else None
-                if other_page is not None and page_file(other_page) == file:
-                    others |= shown_lines(other_page, file)
             for tab in notebook_tabs(ctx):
-                made = marked_notebook(ctx, page, tab, others)
+                made = marked_notebook(ctx, page, tab, one_language=bool(ctx.views))
                 if made is None:
                     continue
                 tab_nb, file = made
@@ -118,7 +112,8 @@ def write_slides_target(ctx) -> None:  # type: ignore[no-untyped-def]
             _put(root, f"{ASSETS}/{name}", (_VENDORED / name).read_bytes(), produced, written)
         css = html_style_css("default", ".reveal .highlight")
         _put(root, f"{ASSETS}/highlight.css", css.encode("utf-8"), produced, written)
-    _remove_stale(root, produced)
+    if ctx.options.tab in (None, "all") and ctx.options.lang is None:
+        _remove_stale(root, produced)  # a build of every tab and language knows what is stale
     ctx.outputs["slides"] = sorted(f"slides/{p}" for p in produced if p.endswith((".html", ".ipynb")))
     ctx.extra["slides"] = {"decks": decks, "written": len(written)}
 

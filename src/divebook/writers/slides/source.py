@@ -35,6 +35,8 @@ CUT = "\x01"
 _BEGIN = re.compile(r":begin_tab:`")
 _END = re.compile(r":end_tab:")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_OPEN = re.compile(r"\[\*\*|\(\*\*|\[~~|\(~~")
+_TAB_LINE = re.compile(r"^\s*:(begin|end)_tab:")
 #: the cell's key back to the tree's cell (for its outputs); removed before writing
 CELL_KEY = "divebook_cell"
 
@@ -67,22 +69,31 @@ def read_marked(root: Path, file: str) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def keep_language(text: str, mine: set[int], others: set[int]) -> str:
-    """Blank the lines of blocks that start at a line in ``others`` and not in ``mine``.
+def keep_language(text: str, shown: set[int]) -> str:
+    """Blank the blocks of the other language in an interleaved page's ``text`` (marks kept).
 
-    A block runs from its first line to the next block's first line (of
-    either view), so a heading's ``:label:`` line goes with the heading.
+    ``shown``: the first line of every block the view shows.  A top-level
+    block (by markdown-it's line map of the text without marks) that starts
+    elsewhere is the other language's; its lines are blanked when it holds a
+    mark or is a heading, so neither its marks nor its title reach the slides.
+    ``:begin_tab:``/``:end_tab:`` lines stay (they belong to both languages).
     """
-    starts = sorted(mine | others)
-    if not (others - mine):
-        return text
+    from ...reader.markdown import parser
+    from ...reader.slides import strip_slide_marks
+
     lines = text.split("\n")
-    for i, start in enumerate(starts):
-        if start in mine:
+    for token in parser().parse(strip_slide_marks(text)):
+        if token.level != 0 or token.nesting < 0 or not token.map:
             continue
-        end = starts[i + 1] if i + 1 < len(starts) else len(lines) + 1
-        for n in range(start, min(end, len(lines) + 1)):
-            lines[n - 1] = ""
+        start, end = token.map
+        if start + 1 in shown:
+            continue
+        block = lines[start:end]
+        if token.type != "heading_open" and not any(_OPEN.search(line) for line in block):
+            continue
+        for n in range(start, min(end, len(lines))):
+            if not _TAB_LINE.match(lines[n]):
+                lines[n] = ""
     return "\n".join(lines)
 
 
@@ -158,21 +169,21 @@ def _split_cells(nb: nbformat.NotebookNode) -> None:
     nb.cells = cells
 
 
-def marked_notebook(ctx, page: Page, tab: str, others: set[int] | None = None,
+def marked_notebook(ctx, page: Page, tab: str, one_language: bool = False,
                     ) -> tuple[TabNotebook, str] | None:  # type: ignore[no-untyped-def]
     """The tab notebook of ``page`` with its slide marks, and the file it comes from.
 
-    ``others``: first lines of the blocks other languages of the book show
-    from the same file (interleaved pages), blanked here.  None when the page
-    has no code for the tab, or its file has no mark at all.
+    ``one_language``: the page is one language's view of a translated book
+    (``keep_language``).  None when the page has no code for the tab, or its
+    file has no mark at all.
     """
     config = ctx.config
     file = page_file(page)
     text = read_marked(config.root, file)
     if text is None or ("**" not in text and "~~" not in text):
         return None
-    if others:
-        text = keep_language(text, shown_lines(page, file), others)
+    if one_language:
+        text = keep_language(text, shown_lines(page, file))
     marked = replace(page, text=mark_tab_blocks(text), source=file)
     rules = config.tab(tab).library
     rewrite = None
