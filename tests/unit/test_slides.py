@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -203,7 +204,7 @@ BOOK = {
         [**Gluon infers the shapes.**]
         :end_tab:
 
-        (**Then we train with ![a figure](../img/logo.svg) nearby**) (~~slide-only words~~).
+        (**Then we train (:numref:`sec_a`) with ![a figure](../img/logo.svg) nearby**) (~~slide-only words~~).
 
         ```{.python .input}
         #@tab all
@@ -243,7 +244,7 @@ def test_build_slides_writes_a_deck_and_a_rise_notebook_per_tab(make_book, tmp_p
     assert kinds(rise) == ["slide", "code", "-", "code"]
     assert rise.cells[0].source == "# Linear Models\n\nA model predicts $\\hat{y} = \\mathbf{w}^\\top \\mathbf{x}$"
     assert rise.cells[1].source == "import torch\nx = torch.ones(2)"
-    assert rise.cells[2].source == "Then we train with ![a figure](../img/logo.svg) nearby\nslide-only words"
+    assert rise.cells[2].source == "Then we train (:numref:`sec_a`) with ![a figure](../img/logo.svg) nearby\nslide-only words"
     assert "my-top-right" in rise.metadata["rise"]["overlay"] and rise.metadata["rise"]["scroll"] is True
     assert all("divebook_cell" not in c.metadata for c in rise.cells)
 
@@ -259,6 +260,8 @@ def test_build_slides_writes_a_deck_and_a_rise_notebook_per_tab(make_book, tmp_p
     assert "https://example.org" not in deck and "http" not in deck.split("<body>")[1].split("<script")[0]
     assert "src='../../_reveal/corner/logo.svg'" in deck and "Lecture" in deck
     assert 'href="../../../../ch/a.html"' in deck  # back to its page, from _downloads/slides/
+    # a reference is resolved as on the page and links to the site's page
+    assert re.search(r'<a class="ref numref" href="../../../../ch/a.html(#[^"]+)?">Section 1</a>', deck)
     for asset in ("reveal.js", "reveal.css", "notes.js", "LICENSE", "deck.css", "highlight.css"):
         assert (slides / "_reveal" / asset).is_file()
 

@@ -40,7 +40,9 @@ SITE_FOLDER = "_downloads/slides"
 _VENDORED = Path(__file__).parent / "reveal"
 _ASSET_FILES = ("reveal.js", "reveal.css", "notes.js", "LICENSE", "deck.css")
 _IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"'])(.*?)\1[^>]*>", re.I | re.S)
-_ROOT = "\x02root\x02"  # the slides' root, relative to each deck
+_ROOT = "\x02root\x02"
+#: the site's root seen from the slides' root once it is copied to SITE_FOLDER
+_TO_SITE = "../" * SITE_FOLDER.count("/") + "../"  # the slides' root, relative to each deck
 _RISE_CSS = """/* RISE's style for divebook's slide notebooks (the overlay's corners). */
 div.my-top-right { position: absolute; right: 5%; top: 1em; font-size: 2em; }
 div.my-top-left { position: absolute; left: 5%; top: 1em; font-size: 2em; }
@@ -87,15 +89,18 @@ def write_slides_target(ctx) -> None:  # type: ignore[no-untyped-def]
                 output = f"{tab}/{stem}.html"
                 ran = ctx.execution.get(source, {}).get(tab, {}).get("status") in \
                     ("executed", "cached", "failed")
-                site = Site(lang=lang, strings=strings, outputs={file: output}, titles={}, toc=[],
-                            bibliography_page=None, tab_names=config.tab_names,
+                # references and citations link to the site's pages, seen from the deck's place there
+                outputs = {s: f"{_TO_SITE}{prefix}{p.output}" for s, p in book.pages.items()}
+                outputs.setdefault(file, f"{_TO_SITE}{prefix}{page.output}")
+                site = Site(lang=lang, strings=strings, outputs=outputs, titles={}, toc=[],
+                            bibliography_page=book.bibliography_page, tab_names=config.tab_names,
                             book_root=str(config.root), existing_files=existing)
                 up = "../" * output.count("/")
                 deck = DeckPage(title=plain_text(page.title).strip() or source, lang=lang, output=output,
                                 source=file,
                                 back=relative_url(f"{SITE_FOLDER}/{output}", prefix + page.output),
                                 corners={k: v.replace(_ROOT, up) for k, v in corners.items()})
-                text, images = render_deck(rise, deck, site, tab_nb.cells, ran, math_cache)
+                text, images = render_deck(rise, deck, site, book, tab_nb.cells, ran, math_cache)
                 _put(root, output, text.encode("utf-8"), produced, written)
                 for image in images:
                     target = root / image

@@ -1,10 +1,10 @@
 """A RISE notebook -> a reveal.js deck (one HTML file), rendered as the website renders.
 
-Each slide's Markdown is read by divebook's own reader and rendered by the
+Each slide's Markdown is read by divebook's own reader, its references and
+citations resolved against the book as the page's are, and rendered by the
 website's renderer (``html_nodes.PageRenderer``): the same MathML, the same
 highlighted code, the same outputs (``html_outputs``), images by the same
-paths.  Cross-references inside a slide are shown as text: a deck has no
-pages to link to.
+paths.  References link to the website's pages, where the deck is copied.
 
 reveal.js (vendored in ``reveal/``) gives keyboard and touch navigation,
 slide numbers, the speaker view (``S``, its notes plugin) and the print
@@ -21,7 +21,9 @@ import nbformat
 
 from ...diagnostics import Diagnostics
 from ...reader.page import read_page
-from ...tree import CodeCell
+from ...transforms.citations import cite_page
+from ...transforms.references import resolve_page_references
+from ...tree import Book, CodeCell
 from ..highlight import highlight_html
 from ..html_nodes import PageRenderer, Site, esc
 from ..html_outputs import render_outputs
@@ -52,13 +54,18 @@ class DeckPage:
     corners: dict[str, str] = field(default_factory=dict)  # "top-left"/"top-right" -> HTML
 
 
-def render_deck(nb: nbformat.NotebookNode, deck: DeckPage, site: Site, cells: list[CodeCell],
+def render_deck(nb: nbformat.NotebookNode, deck: DeckPage, site: Site, book: Book, cells: list[CodeCell],
                 ran: bool, math_cache: dict) -> tuple[str, set[str]]:
-    """The deck's HTML and the book-relative images it shows (to copy beside it)."""
+    """The deck's HTML and the book-relative images it shows (to copy beside it).
+
+    ``book``: the resolved book of the deck's language, against which the
+    slides' references and citations are resolved as the page's are.
+    """
     renderer = PageRenderer(site, deck.source, Diagnostics(), math_cache)
+    renderer.output = deck.output  # images from the deck's folder; references to the site's pages
     sections = []
     for number, slide in enumerate(slides_of(nb), 1):
-        parts = [_cell_html(cell, renderer, site, cells, ran, deck.source) for cell in slide]
+        parts = [_cell_html(cell, renderer, site, book, cells, ran, deck.source) for cell in slide]
         sections.append(f'<section data-slide="{number}">\n{"".join(parts)}</section>\n')
     up = "../" * deck.output.count("/")
     corners = "".join(f'<div class="deck-corner {esc(where)}">{content}</div>'
@@ -90,11 +97,14 @@ def render_deck(nb: nbformat.NotebookNode, deck: DeckPage, site: Site, cells: li
     return page, set(renderer.images)
 
 
-def _cell_html(cell: nbformat.NotebookNode, renderer: PageRenderer, site: Site,
+def _cell_html(cell: nbformat.NotebookNode, renderer: PageRenderer, site: Site, book: Book,
                cells: list[CodeCell], ran: bool, source: str) -> str:
     if cell.cell_type == "markdown":
         page = read_page(Path(site.book_root), source,
                          cell.source.encode("utf-8"), site.tab_names, Diagnostics())
+        # the page's own problems are the site's to report: none are said twice
+        resolve_page_references(page, book, Diagnostics())
+        cite_page(page, book)
         return renderer.blocks(page.blocks)
     if cell.cell_type != "code":
         return ""
