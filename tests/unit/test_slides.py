@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import nbformat
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from divebook.cli import main
 from divebook.reader.slides import strip_slide_marks
@@ -361,3 +363,29 @@ def test_each_language_of_an_interleaved_page_has_its_own_deck(make_book, tmp_pa
     status = main(["build", "slides", "--no-eval", "--lang", "en", "-C", str(book), "--out", str(alone), "-q"])
     assert status == 0
     assert _deck_texts(alone, "python/en/talk.ipynb") == ["# Growth\n\nThings grow over time", "We measure it"]
+
+
+# ---------------------------------------------------------------- any input
+
+PIECES = ["[**", "**]", "(**", "**)", "[~~", "~~]", "(~~", "~~)", "text", ". ", ".\n", "\n\n", "`", "$$",
+          "# Title\n", ":begin_tab:`pytorch`\n", ":end_tab:\n", "](url)", "，", "。", " ", "x"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=12), max_size=6),
+       st.lists(st.booleans(), max_size=6))
+def test_any_cells_cut_without_error(texts, has_output):
+    cells = []
+    for i, parts in enumerate(texts):
+        cells.append(md("".join(parts)))
+        cells.append(code("# c\nx = 1  # y\n#@save", output="1\n" if i < len(has_output) and has_output[i]
+                          else None))
+    rise = cut_slides(notebook(*cells))
+    if rise is not None:
+        nbformat.validate(rise)
+        assert sum(len(s) for s in slides_of(rise)) == len(rise.cells)
+    text = "".join("".join(parts) + "\n\n```{.python .input}\nx\n```\n" for parts in texts)
+    for line, opening in unclosed_marks(text):
+        assert 1 <= line <= text.count("\n") + 1 and opening in ("[**", "(**", "[~~", "(~~")
+    assert keep_language(text, set()).count("\n") == text.count("\n")
+    assert mark_tab_blocks(text).count("\n") == text.count("\n")
