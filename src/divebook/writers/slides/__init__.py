@@ -74,7 +74,13 @@ def write_slides_target(ctx) -> None:  # type: ignore[no-untyped-def]
     _check_marks(ctx, views)
     decks = 0
     for prefix, lang, book in views:
-        strings = ui_strings(lang)
+        # references and citations link to the site's pages, seen from the deck's place there
+        outputs = {s: f"{_TO_SITE}{prefix}{p.output}" for s, p in book.pages.items()}
+        for s, p in book.pages.items():
+            outputs.setdefault(page_file(p), outputs[s])  # x_origin.md: the page it is the original of
+        site = Site(lang=lang, strings=ui_strings(lang), outputs=outputs, titles={}, toc=[],
+                    bibliography_page=book.bibliography_page, tab_names=config.tab_names,
+                    book_root=str(config.root), existing_files=existing)
         for source in [s for s in book.order + book.orphans if s in book.pages]:
             page: Page = book.pages[source]
             for tab in notebook_tabs(ctx):
@@ -89,12 +95,6 @@ def write_slides_target(ctx) -> None:  # type: ignore[no-untyped-def]
                 output = f"{tab}/{stem}.html"
                 ran = ctx.execution.get(source, {}).get(tab, {}).get("status") in \
                     ("executed", "cached", "failed")
-                # references and citations link to the site's pages, seen from the deck's place there
-                outputs = {s: f"{_TO_SITE}{prefix}{p.output}" for s, p in book.pages.items()}
-                outputs.setdefault(file, f"{_TO_SITE}{prefix}{page.output}")
-                site = Site(lang=lang, strings=strings, outputs=outputs, titles={}, toc=[],
-                            bibliography_page=book.bibliography_page, tab_names=config.tab_names,
-                            book_root=str(config.root), existing_files=existing)
                 up = "../" * output.count("/")
                 deck = DeckPage(title=plain_text(page.title).strip() or source, lang=lang, output=output,
                                 source=file,
