@@ -174,9 +174,9 @@ def cut_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
             has_marks = has_marks or marked
             if made is not None:
                 cells.append(made)
-        else:
-            code = copy.deepcopy(cell)
-            code.source = strip_comments(code.source)
+        else:  # a new cell: the notebook's own is left as it was (its outputs are shared)
+            code = nbformat.from_dict({**cell, "metadata": dict(cell.get("metadata", {})),
+                                       "source": strip_comments(cell.source)})
             cells.append(code)
     if not has_marks:
         return None
@@ -195,7 +195,7 @@ def cut_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
     for cell in merged:
         if cell.cell_type == "code":
             cell.source = cell.source.replace("\n#@save\n", "\n").replace("#@save", "").strip()
-    out = copy.deepcopy(nb)
+    out = nbformat.from_dict({**nb, "metadata": copy.deepcopy(nb.get("metadata", {})), "cells": []})
     out.cells = merged
     return out
 

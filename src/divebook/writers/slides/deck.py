@@ -14,6 +14,8 @@ layout (``?print-pdf``, one page per slide).
 from __future__ import annotations
 
 import json
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,11 +25,14 @@ from ...diagnostics import Diagnostics
 from ...reader.page import read_page
 from ...transforms.citations import cite_page
 from ...transforms.references import resolve_page_references
-from ...tree import Book, CodeCell
+from ...tree import Block, Book, CodeCell
 from ..highlight import highlight_html
 from ..html_nodes import PageRenderer, Site, esc
 from ..html_outputs import render_outputs
 from .cutting import slides_of
+
+#: what a blank line does not end: fences and the raw HTML blocks that run to their own end
+_UNBOUNDED = re.compile(r"```|~~~|<!--|<(?:script|pre|style|textarea)\b|<\?|<!\[CDATA\[", re.I)
 
 #: the folder, inside the slides' root, that holds reveal.js and the deck's style
 ASSETS = "_reveal"
@@ -63,9 +68,12 @@ def render_deck(nb: nbformat.NotebookNode, deck: DeckPage, site: Site, book: Boo
     """
     renderer = PageRenderer(site, deck.source, Diagnostics(), math_cache)
     renderer.output = deck.output  # images from the deck's folder; references to the site's pages
+    texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    blocks = iter(markdown_blocks(texts, deck.source, site, book))
     sections = []
     for number, slide in enumerate(slides_of(nb), 1):
-        parts = [_cell_html(cell, renderer, site, book, cells, ran, deck.source) for cell in slide]
+        parts = [renderer.blocks(next(blocks)) if cell.cell_type == "markdown"
+                 else _code_html(cell, site, cells, ran) for cell in slide]
         sections.append(f'<section data-slide="{number}">\n{"".join(parts)}</section>\n')
     up = "../" * deck.output.count("/")
     corners = "".join(f'<div class="deck-corner {esc(where)}">{content}</div>'
@@ -97,17 +105,38 @@ def render_deck(nb: nbformat.NotebookNode, deck: DeckPage, site: Site, book: Boo
     return page, set(renderer.images)
 
 
-def _cell_html(cell: nbformat.NotebookNode, renderer: PageRenderer, site: Site, book: Book,
-               cells: list[CodeCell], ran: bool, source: str) -> str:
-    if cell.cell_type == "markdown":
-        page = read_page(Path(site.book_root), source,
-                         cell.source.encode("utf-8"), site.tab_names, Diagnostics())
+def markdown_blocks(texts: list[str], source: str, site: Site, book: Book) -> list[list[Block]]:
+    """Each slide text read as Markdown (against ``book``): one parse for the whole deck.
+
+    The texts are read as one document, a blank line apart, and the blocks
+    handed back by line; texts with constructs a blank line does not end
+    (fences, raw HTML blocks, unbalanced ``$$``) are read one by one.
+    """
+    def read(text: str) -> list[Block]:
+        page = read_page(Path(site.book_root), source, text.encode("utf-8"), site.tab_names, Diagnostics())
         # the page's own problems are the site's to report: none are said twice
         resolve_page_references(page, book, Diagnostics())
         cite_page(page, book)
-        return renderer.blocks(page.blocks)
-    if cell.cell_type != "code":
-        return ""
+        return page.blocks
+
+    if not texts:
+        return []
+    if any(_UNBOUNDED.search(t) or t.count("$$") % 2 for t in texts):
+        return [read(t) for t in texts]
+    starts, parts, line = [], [], 1
+    for text in texts:
+        text = text.rstrip("\n")
+        starts.append(line)
+        parts.append(text)
+        line += text.count("\n") + 2
+    found: list[list[Block]] = [[] for _ in texts]
+    for block in read("\n\n".join(parts)):
+        at = getattr(block, "pos", None)
+        found[max(bisect_right(starts, at.line if at is not None else 1) - 1, 0)].append(block)
+    return found
+
+
+def _code_html(cell: nbformat.NotebookNode, site: Site, cells: list[CodeCell], ran: bool) -> str:
     parts = []
     if cell.source.strip():
         code = highlight_html(cell.source, "python")

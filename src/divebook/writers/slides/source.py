@@ -180,7 +180,7 @@ def marked_notebook(ctx, page: Page, tab: str, one_language: bool = False,
     config = ctx.config
     file = page_file(page)
     text = read_marked(config.root, file)
-    if text is None or ("**" not in text and "~~" not in text):
+    if text is None or not _OPEN.search(text):
         return None
     if one_language:
         text = keep_language(text, shown_lines(page, file))
