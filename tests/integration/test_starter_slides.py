@@ -57,3 +57,25 @@ def test_decks_show_the_outputs_and_plots_of_the_sites_run(built):
     manifest = (out / "html/_downloads/downloads.js").read_text()
     for page in PAGES:
         assert f'"chapter_linear/{page}"' in manifest and f'"en/chapter_linear/{page}"' in manifest
+
+
+@pytest.mark.browser
+def test_the_data_slide_shows_the_plot_in_chromium(built):
+    from tests.integration.browser_kit import chromium, served
+
+    _, out, _ = built
+    with chromium() as browser, served(out / "html") as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        outside: list[str] = []
+        page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else outside.append(r.url))
+        page.goto(base + "_downloads/slides/pytorch/chapter_linear/linear-regression-scratch.html")
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        slide = page.evaluate("Reveal.getSlides().findIndex(s => s.querySelector('.outputs svg'))")
+        assert slide >= 0
+        page.evaluate(f"Reveal.slide({slide})")
+        page.wait_for_function(f"Reveal.getState().indexh === {slide}")
+        page.evaluate("Reveal.getCurrentSlide().querySelector('.outputs svg').scrollIntoView()")
+        size = page.evaluate("(() => { const r = Reveal.getCurrentSlide().querySelector('.outputs svg')"
+                             ".getBoundingClientRect(); return [r.width, r.height]; })()")
+        assert size[0] > 100 and size[1] > 50
+        assert outside == []
