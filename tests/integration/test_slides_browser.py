@@ -114,6 +114,20 @@ def _walk(page, total: int) -> None:  # type: ignore[no-untyped-def]
     assert page.inner_text(".slide-number").strip().startswith("1")
 
 
+#: a finger on the deck: reveal.js reads touch through pointer events where the browser has them
+_SWIPE = """dx => {
+  const el = document.querySelector('.reveal');
+  const fire = (type, x) => el.dispatchEvent(new PointerEvent(type, {bubbles: true, cancelable: true,
+      pointerType: 'touch', isPrimary: true, pointerId: 1, clientX: x, clientY: 300}));
+  fire('pointerdown', 640); fire('pointermove', 640 + dx); fire('pointerup', 640 + dx);
+}"""
+
+
+def _swipe(page, dx: int) -> None:  # type: ignore[no-untyped-def]
+    """A finger moving ``dx`` pixels across the deck (negative: to the left, the next slide)."""
+    page.evaluate(_SWIPE, dx)
+
+
 def _visible_in_current(page, selector: str) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
     return page.evaluate(
         "sel => Array.from(Reveal.getCurrentSlide().querySelectorAll(sel)).map(e => {"
@@ -184,6 +198,10 @@ def test_lecture_deck_shows_math_the_run_plot_and_the_speaker_view(lecture, tmp_
         with served(lecture / "html") as base:
             page, errors, log = _open(browser, base + "_downloads/slides/" + rel)
             _walk(page, 3)
+            _swipe(page, -200)  # touch: a swipe to the left shows the next slide, to the right the last
+            page.wait_for_function("Reveal.getState().indexh === 1")
+            _swipe(page, 200)
+            page.wait_for_function("Reveal.getState().indexh === 0")
             assert "Things grow" in page.inner_text(".reveal .slides section.present")
             assert "# inputs" not in page.inner_text(".reveal .slides section.present")
             assert "Prose the slides leave out" not in page.content()
