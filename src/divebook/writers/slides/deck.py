@@ -74,7 +74,9 @@ def render_deck(nb: nbformat.NotebookNode, deck: DeckPage, site: Site, book: Boo
     for number, slide in enumerate(slides_of(nb), 1):
         parts = [renderer.blocks(next(blocks)) if cell.cell_type == "markdown"
                  else _code_html(cell, site, cells, ran) for cell in slide]
-        sections.append(f'<section data-slide="{number}">\n{"".join(parts)}</section>\n')
+        # a slide's headings have no anchors (the page has them): no empty id for reveal's hash
+        body = "".join(parts).replace(' id=""', "")
+        sections.append(f'<section data-slide="{number}">\n{body}</section>\n')
     up = "../" * deck.output.count("/")
     corners = "".join(f'<div class="deck-corner {esc(where)}">{content}</div>'
                       for where, content in deck.corners.items() if content)
