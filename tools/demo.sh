@@ -39,9 +39,9 @@ fi
 say "Environments of the book's tabs (.divebook/envs)"
 "$BIN/divebook" env -C "$BOOK"
 
-# 3. Everything: website (Korean, English, side by side), PDFs, notebooks, library,
+# 3. Everything: website (Korean, English, side by side), PDFs, notebooks, slides, library,
 #    every page run in both tabs.  Without TeX the PDF is left out (and said so).
-targets=(html notebooks lib)
+targets=(html notebooks slides lib)
 skipped=()
 if have_pdf_tools; then targets+=(pdf); else skipped+=("pdf (TeX and fonts are not installed)"); fi
 
@@ -59,6 +59,8 @@ for t in "${targets[@]}"; do
   case $t in
     pdf) for f in "$out"/pdf/*.pdf; do [ -e "$f" ] && echo "  PDF:                $f"; done ;;
     notebooks) for f in "$out"/notebooks/*.zip; do [ -e "$f" ] && echo "  notebooks:          $f"; done ;;
+    slides) n=$(find "$out/slides" -name '*.html' -not -path '*/_reveal/*' 2>/dev/null | wc -l)
+            echo "  slides:             $out/slides/ ($n decks, e.g. $out/slides/pytorch/chapter_linear/linear-regression-scratch.html)" ;;
     lib) echo "  library:            $out/lib/ (import with PYTHONPATH=$out/lib)" ;;
   esac
 done

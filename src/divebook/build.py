@@ -29,7 +29,7 @@ from .tree import Book, plain_text
 if TYPE_CHECKING:
     from .execute.background import BackgroundRuns
 
-TARGETS = ("html", "pdf", "notebooks", "lib")
+TARGETS = ("html", "pdf", "notebooks", "slides", "lib")
 
 
 class UsageError(Exception):
@@ -101,6 +101,9 @@ def writer_for(target: str) -> Callable[[BuildContext], None]:
     if target == "notebooks":
         from .writers.notebook import write_notebooks_target
         return write_notebooks_target
+    if target == "slides":
+        from .writers.slides import write_slides_target
+        return write_slides_target
     if target == "lib":
         from .writers.library import write_library_target
         return write_library_target
@@ -219,7 +222,7 @@ def _build(ctx: BuildContext, targets: list[str]) -> BuildContext:
         t0 = time.perf_counter()
         check_site_links(ctx)
         ctx.stages["check_links"] = time.perf_counter() - t0
-    if (ctx.out / "html").is_dir() and {"html", "pdf", "notebooks"} & set(targets):
+    if (ctx.out / "html").is_dir() and {"html", "pdf", "notebooks", "slides"} & set(targets):
         from .writers.downloads import finish_site  # notebooks and PDFs into the website
 
         finish_site(ctx)

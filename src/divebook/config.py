@@ -120,6 +120,9 @@ class Config:
     colab_libs_header: str = ""
     colab_gpu_pattern: str = "gpu"
     colab_replace_svg_url: tuple[str, str] | None = None
+    # [slides]: HTML shown in a deck's corners (d2lbook's RISE overlay)
+    slides_top_left: str = ""
+    slides_top_right: str = ""
     # [translation]
     origin_lang: str = ""
     origin_repo: str = ""
@@ -247,7 +250,7 @@ _INI_KEYS: dict[str, set[str]] = {
     "colab": {"github_repo", "exclusions", "libs", "libs_header", "gpu_pattern",
               "replace_svg_url"},
     "sagemaker": {"github_repo", "kernel", "libs", "libs_header"},
-    "slides": {"top_right", "github_repo", "notebooks", "exclusions"},
+    "slides": {"top_right", "top_left", "github_repo", "notebooks", "exclusions"},
     "repository": {"github", "branch"},
     "linkcheck": set(),  # filled below from linkcheck.settings.KEYS
 }
@@ -519,6 +522,8 @@ def _load_ini(root: Path, path: Path, diags: Diagnostics) -> Config:
     svg = _split_commas(get("colab", "replace_svg_url"))
     cfg.colab_replace_svg_url = (svg[0], svg[1]) if len(svg) == 2 else None
 
+    cfg.slides_top_left = get("slides", "top_left")
+    cfg.slides_top_right = get("slides", "top_right")
     cfg.origin_lang = get("translation", "origin_lang")
     cfg.origin_repo = get("translation", "origin_repo") or get("build", "origin_repo")
     cfg.repository = get("repository", "github") or get("deploy", "github_repo")
@@ -688,6 +693,8 @@ def _load_toml(root: Path, path: Path, diags: Diagnostics, base: Config | None =
     if "replace_svg_url" in table("colab"):
         svg = typed("colab", "replace_svg_url", list, [])
         cfg.colab_replace_svg_url = (str(svg[0]), str(svg[1])) if len(svg) == 2 else None
+    cfg.slides_top_left = typed("slides", "top_left", str, cfg.slides_top_left)
+    cfg.slides_top_right = typed("slides", "top_right", str, cfg.slides_top_right)
     cfg.origin_lang = typed("translation", "origin_lang", str, cfg.origin_lang)
     cfg.origin_repo = typed("translation", "origin_repo", str, cfg.origin_repo)
     cfg.repository = typed("repository", "github", str, cfg.repository)

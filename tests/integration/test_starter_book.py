@@ -9,6 +9,7 @@ import tomllib
 import pytest
 
 from divebook.cli import main
+from divebook.reader.slides import strip_slide_marks
 from tests.integration.starter_build import STARTER, page_cells, read_starter
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -22,7 +23,9 @@ FRONT = ["chapter_preface/index.md", "chapter_installation/index.md"]
 
 
 def prose_blocks(text: str) -> list[str]:
-    """Paragraphs, headings and lists outside code fences, without label lines."""
+    """Paragraphs, headings and lists outside code fences, without label lines, as the book
+    shows them (slide marks removed: `(**$$x$$**)` is an equation)."""
+    text = strip_slide_marks(text)
     text = re.sub(r"^```.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)
     blocks = []
     for block in re.split(r"\n\s*\n", text):

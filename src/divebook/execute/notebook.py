@@ -69,13 +69,14 @@ def cell_tags(cell: CodeCell) -> list[str]:
 
 
 def page_notebook(page: Page, tab: str, tab_names: list[str], kernel: str = "python3",
-                  rewrite=None) -> TabNotebook | None:  # type: ignore[no-untyped-def]
+                  rewrite=None, without_code: bool = False) -> TabNotebook | None:  # type: ignore[no-untyped-def]
     """The notebook of ``page`` for ``tab``; None when the page has no code for it.
 
     ``rewrite(code) -> code`` is applied to each code cell (the library's
-    reverse aliases for a non-default tab).
+    reverse aliases for a non-default tab).  ``without_code``: a page with
+    no code at all has a notebook too (its slides, as d2lbook cuts them).
     """
-    if tab not in tabs_with_code(page, tab_names):
+    if tab not in tabs_with_code(page, tab_names) and not (without_code and not executable_cells(page)):
         return None
     mine = [c for c in executable_cells(page) if tab in c.tabs]
     by_line = {c.pos.line: c for c in mine}

@@ -7,6 +7,7 @@ where the file system allows, copies otherwise):
     OUT/notebooks/<tab>/<page>.ipynb  ->  _downloads/notebooks/<tab>/<page>.ipynb
     OUT/notebooks/<name>-<tab>.zip    ->  _downloads/<name>-<tab>.zip
     OUT/pdf/<name>[-<tab>].pdf        ->  _downloads/<name>[-<tab>].pdf
+    OUT/slides/...                    ->  _downloads/slides/... (decks, their images, reveal.js)
 
 and ``_downloads/downloads.js`` lists what is there.  Pages do not name
 their downloads themselves: the theme's script reads that list and shows
@@ -50,6 +51,7 @@ def _wanted(out: Path, config: Config) -> tuple[dict[str, Path], dict]:
             files[archive.name] = archive
             tab = _tab_of(archive.stem, config.name, tabs)
             manifest["tabs"].setdefault(tab, {})["zip"] = archive.name
+    _slides(out / "slides", files, manifest)
     pdf = out / "pdf"
     if pdf.is_dir():
         for document in sorted(pdf.glob("*.pdf")):
@@ -62,6 +64,21 @@ def _wanted(out: Path, config: Config) -> tuple[dict[str, Path], dict]:
                 tab = _tab_of(document.stem, config.name, tabs)
                 manifest["tabs"].setdefault(tab, {})["pdf"] = document.name
     return files, manifest
+
+
+def _slides(slides: Path, files: dict[str, Path], manifest: dict) -> None:
+    """Every file of ``OUT/slides``; the manifest lists each tab's decks by page (with the
+    language prefix: ``en/chapter_x/y``), which is how a page finds its deck."""
+    if not slides.is_dir():
+        return
+    for path in sorted(slides.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(slides).as_posix()
+        files[f"slides/{rel}"] = path
+        tab, _, page = rel.partition("/")
+        if page.endswith(".html") and not tab.startswith("_"):
+            manifest["tabs"].setdefault(tab, {}).setdefault("slides", []).append(page[:-5])
 
 
 def _tab_of(stem: str, name: str, tabs: list[str]) -> str:

@@ -105,6 +105,8 @@
     if (info.pages && info.pages.indexOf(stem) >= 0)
       add(base + "notebooks/" + tab + "/" + stem + ".ipynb", t("download_notebook", "Notebook") + label,
           "notebook", true);
+    if (info.slides && info.slides.indexOf(stem) >= 0)
+      add(base + "slides/" + tab + "/" + stem + ".html", t("download_slides", "Slides") + label, "slides", false);
     if (info.zip) add(base + info.zip, t("download_all_notebooks", "All notebooks") + label, "zip", true);
     var pdf = info.pdf || downloads.pdf;
     if (pdf) add(base + pdf, t("download_pdf", "PDF"), "pdf", false);
