@@ -241,11 +241,18 @@ def test_narrow_screen_fixture_equations_scroll_to_their_left_edge(browser, site
         ctx.close()
 
 
-def test_narrow_screen_d2l_linear_regression(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def d2l_en(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """d2l-en's website, built once for the tests below."""
     book = CORPUS / "d2l-en"
     require(book.is_dir(), "the d2l-en corpus")
-    out = tmp_path / "d2l-en"
+    out = tmp_path_factory.mktemp("d2l-en")
     assert main(["build", "html", "--no-eval", "-C", str(book), "--out", str(out), "-q"]) in (0, 1)
+    return out
+
+
+def test_narrow_screen_d2l_linear_regression(browser, d2l_en: Path) -> None:  # type: ignore[no-untyped-def]
+    out = d2l_en
     page_path = next(out.rglob("linear-regression.html"))
     with served(out) as base:
         ctx = browser.new_context(viewport={"width": 390, "height": 844})
@@ -254,3 +261,45 @@ def test_narrow_screen_d2l_linear_regression(browser, tmp_path: Path) -> None:  
         assert page.query_selector_all(".math.display")
         assert _scroll_check(page) == []
         ctx.close()
+
+
+# What makes a page wider than the window: the outermost elements past its right
+# edge that no scroll box (overflow other than visible) holds.
+_WIDER_THAN_WINDOW = """() => {
+    const width = window.innerWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    const found = [];
+    for (const e of document.querySelectorAll('body *')) {
+        const r = e.getBoundingClientRect();
+        if (r.right <= width + 1 || r.width === 0 || e.closest('[hidden]')) continue;
+        let up = e.parentElement, held = false;
+        while (up && up !== document.body && !held) {
+            held = getComputedStyle(up).overflowX !== 'visible';
+            up = up.parentElement;
+        }
+        if (!held) found.push(`<${e.tagName.toLowerCase()}> to ${Math.round(r.right)}px: `
+                              + (e.textContent || '').slice(0, 60));
+        if (found.length === 3) break;
+    }
+    return found.length ? found : ['wider than the window'];
+}"""
+
+
+def test_no_d2l_en_page_scrolls_sideways_on_a_phone(browser, d2l_en: Path) -> None:  # type: ignore[no-untyped-def]
+    # Long inline math breaks after its relations, operators and commas
+    # (writers/mathml_break.py), $$..$$ inside a paragraph scrolls in its own box
+    # and long names in code wrap: no page of d2l-en is wider than a 390 px phone.
+    site = d2l_en / "html"
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert len(pages) > 150
+    wide = {}
+    with served(site) as base:
+        ctx = browser.new_context(viewport={"width": 390, "height": 844})
+        page = ctx.new_page()
+        for name in pages:
+            page.goto(base + name)
+            culprits = page.evaluate(_WIDER_THAN_WINDOW)
+            if culprits:
+                wide[name] = culprits
+        ctx.close()
+    assert wide == {}
