@@ -25,6 +25,8 @@ _REWRITES = [
     (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{align*}"),
     (re.compile(r"\\(begin|end)\{alignedat\}(\{\d+\})?"), r"\\\1{align*}"),
     (re.compile(r"\\(begin|end)\{gathered\}"), r"\\\1{gather*}"),
+    # The book numbers equations (:eqlabel:, \tag), not latex2mathml's own counter.
+    (re.compile(r"\\(begin|end)\{(align|gather)\}"), r"\\\1{\2*}"),
     (re.compile(r"\\(begin|end)\{(equation|displaymath)\*?\}"), ""),
     (re.compile(r"\\(label|nonumber|notag)(\{[^}]*\})?"), ""),
     (re.compile(r"\\textup\b"), r"\\textrm"),
