@@ -303,14 +303,14 @@ _WIDER_THAN_WINDOW = """() => {
 }"""
 
 
-def test_no_d2l_en_page_scrolls_sideways_on_a_phone(browser, d2l_en: Path) -> None:  # type: ignore[no-untyped-def]
+def test_no_d2l_en_page_scrolls_sideways_on_a_phone_nor_cuts_an_equation(browser, d2l_en: Path) -> None:  # type: ignore[no-untyped-def]
     # Long inline math breaks after its relations, operators and commas
     # (writers/mathml_break.py), $$..$$ inside a paragraph scrolls in its own box
     # and long names in code wrap: no page of d2l-en is wider than a 390 px phone.
     site = d2l_en / "html"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     assert len(pages) > 150
-    wide = {}
+    wide, cut = {}, {}
     with served(site) as base:
         ctx = browser.new_context(viewport={"width": 390, "height": 844})
         page = ctx.new_page()
@@ -319,8 +319,12 @@ def test_no_d2l_en_page_scrolls_sideways_on_a_phone(browser, d2l_en: Path) -> No
             culprits = page.evaluate(_WIDER_THAN_WINDOW)
             if culprits:
                 wide[name] = culprits
+            lost = _scroll_check(page)  # and every display equation can be scrolled to its start
+            if lost:
+                cut[name] = lost
         ctx.close()
     assert wide == {}
+    assert cut == {}
 
 
 def ink(page, clip: dict) -> dict:  # type: ignore[no-untyped-def]
