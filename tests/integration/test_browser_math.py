@@ -441,13 +441,20 @@ def test_bold_letters_have_more_ink_and_letters_their_alphabets(page) -> None:  
 def test_each_tagged_row_of_align_carries_its_number_at_its_right(page) -> None:  # type: ignore[no-untyped-def]
     rows = page.evaluate("""(i) => [...document.querySelectorAll('.math.display')[i].querySelectorAll('mtr')]
         .map(r => { const cells = [...r.children]; const last = cells[cells.length - 1];
-                    const b = r.getBoundingClientRect(), n = last.getBoundingClientRect(),
-                          f = cells[cells.length - 2].getBoundingClientRect();
-                    return [last.className, last.textContent, b.top, b.bottom, n.left, n.top, n.bottom, f.right]; })""",
+                    const b = r.getBoundingClientRect(), n = last.firstElementChild?.getBoundingClientRect();
+                    return [last.className, last.textContent, b.top, b.bottom, n?.left, n?.right, n?.top, n?.bottom]; })""",
                          TAGGED_ROWS)
     assert [r[:2] for r in rows] == [["eqno", "(1.1)"], ["eqno", "(1.2)"], ["eqno", ""]]
-    for _, _, top, bottom, left, number_top, number_bottom, formula_right in rows[:2]:
-        assert left >= formula_right and top - 1 <= number_top and number_bottom <= bottom + 1
+    left, outer = page.evaluate("(i) => { const b = document.querySelectorAll('.math.display')[i]"
+                                ".getBoundingClientRect(); return [b.left, b.right]; }", TAGGED_ROWS)
+    equals = [b for b in boxes(page, TAGGED_ROWS, "mo") if b["text"] == "="]
+    for _, _, top, bottom, _, right, number_top, number_bottom in rows[:2]:
+        assert top - 1 <= number_top and number_bottom <= bottom + 1  # in its row
+        assert outer - 16 <= right <= outer + 1, (right, outer)  # flush right, as TeX sets numbers
+    assert abs(rows[0][5] - rows[1][5]) <= 1
+    # The equation stays centred: its = signs lie near the middle of the box.
+    middle = (left + outer) / 2
+    assert all(abs(e["left"] - middle) < 0.1 * (outer - left) for e in equals), (equals, middle)
     formula = page.evaluate("(i) => document.querySelectorAll('.math.display')[i].querySelector('math').textContent",
                             TAGGED_ROWS)
     assert formula.count("1.1") == 1 and "(1)" not in formula  # no number of latex2mathml's own

@@ -9,7 +9,8 @@ and equation numbers of the rows of an alignment.
   as prefix/postfix fences they span the rows, as ``bmatrix``'s brackets do.
 * ``\\tag`` in the rows of ``align``: ``mark_tags`` turns each into marked text
   before conversion and ``tags_to_column`` moves each row's number into a last
-  column of its own, at the row's right, instead of text inside the formula.
+  column of its own instead of text inside the formula; the site's CSS sets
+  that column flush right, as TeX sets equation numbers.
 """
 
 from __future__ import annotations
@@ -38,10 +39,25 @@ def tags_to_column(table: Element) -> None:
     tags: list[Element | None] = [_take_tag(row) for row in rows]
     if not any(tag is not None for tag in tags):
         return
+    table.set("class", "tagged")
     for row, tag in zip(rows, tags):
+        # A first, empty cell as wide as the numbers' keeps the equation centred (site CSS).
+        row.insert(0, Element("mtd", {"class": "eqpad"}))
         cell = SubElement(row, "mtd", {"class": "eqno"})
         if tag is not None:
             cell.append(tag)
+
+
+def lift_tagged_table(math: Element) -> None:
+    """A formula that is one tagged table: the table straight under ``<math>``, so
+    the site's CSS can make it as wide as the display box (an ``mrow`` between
+    them would be only as wide as the table)."""
+    if len(math) == 1 and math[0].tag == "mrow" and len(math[0]) == 1:
+        table = math[0][0]
+        if table.tag == "mtable" and table.get("class") == "tagged":
+            math.remove(math[0])
+            table.tail = None
+            math.append(table)
 
 
 def _take_tag(row: Element) -> Element | None:

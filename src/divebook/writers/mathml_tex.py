@@ -30,7 +30,8 @@ from functools import lru_cache
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape
 
-from .mathml_shapes import TAG_MARK, fence_matrix, mark_tags, tags_to_column, unmark_tag, widen_accent
+from .mathml_shapes import (TAG_MARK, fence_matrix, lift_tagged_table, mark_tags, tags_to_column, unmark_tag,
+                            widen_accent)
 
 #: TeX's operator names that latex2mathml writes as ``<mi>`` (``\log``, ...).
 FUNCTION_NAMES = frozenset(
@@ -195,6 +196,8 @@ def correct(element: Element, display: bool, script: bool = False) -> None:
         correct(child, display, script or (scripted and index > 0))
     if tag == "mover":
         widen_accent(element)
+    elif tag == "math":
+        lift_tagged_table(element)
     if tag in _UNDER_OVER and len(element) and _name_kind(element[0]) == "op" and element[0].tag == "mo":
         # Under/over in display only; movable so TeX's text style (fractions, scripts) sets them beside.
         element[0].set("movablelimits", "true")
