@@ -24,6 +24,7 @@ from divebook.reader.book import read_book
 from divebook.tree import page_math
 from divebook.writers import mathml as mathml_module
 from divebook.writers.mathml import MathError, _serialize, brace_problem, to_mathml
+from divebook.writers.mathml_break import inline_pieces
 from divebook.writers.mathml_tex import correct, prepare, restore_text
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -68,7 +69,8 @@ def reference_to_mathml(latex: str, display: bool) -> str:
     try:
         tree = convert_to_element(source, display="block" if display else "inline")
         correct(tree, display)
-        mathml = unescape(tostring(tree, encoding="unicode"))
+        pieces = [tree] if display else inline_pieces(tree)
+        mathml = "<wbr>".join(unescape(tostring(piece, encoding="unicode")) for piece in pieces)
     except Exception as exc:  # noqa: BLE001 - as to_mathml
         raise MathError(str(exc) or type(exc).__name__) from None
     unknown = _UNKNOWN.findall(mathml)
@@ -76,7 +78,7 @@ def reference_to_mathml(latex: str, display: bool) -> str:
         raise MathError(f"unknown command {', '.join(dict.fromkeys(unknown))}")
     mathml = restore_text(mathml)
     mathml = mathml.replace("<mi>&#x0007E;</mi>", "<mo>&#x0223C;</mo>")
-    return mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "", 1)  # HTML needs none
+    return mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "")  # HTML needs none
 
 
 def outcome(function, latex: str, display: bool) -> tuple[str, str]:

@@ -475,7 +475,9 @@ _INLINES: dict[type, Callable[[PageRenderer, Inline], str]] = {
     Strong: lambda r, n: f"<strong>{r.inlines(n.children)}</strong>",
     Strike: lambda r, n: f"<s>{r.inlines(n.children)}</s>",
     Code: lambda r, n: f"<code>{esc(n.text)}</code>",
-    Math: lambda r, n: r.math(n.latex, n.display, r.pos),
+    # $$..$$ inside a paragraph gets the display box too: it scrolls, it does not widen the page.
+    Math: lambda r, n: (f'<span class="math display">{r.math(n.latex, True, r.pos)}</span>' if n.display
+                        else r.math(n.latex, False, r.pos)),
     Link: PageRenderer.link,
     Image: lambda r, n: r.image_tag(n.src, esc(n.alt), r.pos, ' class="inline"'),
     SoftBreak: lambda r, n: "\n",

@@ -18,12 +18,15 @@ from xml.sax.saxutils import unescape
 
 from latex2mathml.converter import convert_to_element
 
+from .mathml_break import inline_pieces
 from .mathml_tex import correct, prepare, restore_text
 
 _REWRITES = [
     (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{align*}"),
     (re.compile(r"\\(begin|end)\{alignedat\}(\{\d+\})?"), r"\\\1{align*}"),
     (re.compile(r"\\(begin|end)\{gathered\}"), r"\\\1{gather*}"),
+    # The book numbers equations (:eqlabel:, \tag), not latex2mathml's own counter.
+    (re.compile(r"\\(begin|end)\{(align|gather)\}"), r"\\\1{\2*}"),
     (re.compile(r"\\(begin|end)\{(equation|displaymath)\*?\}"), ""),
     (re.compile(r"\\(label|nonumber|notag)(\{[^}]*\})?"), ""),
     (re.compile(r"\\textup\b"), r"\\textrm"),
@@ -77,7 +80,10 @@ def to_mathml(latex: str, display: bool) -> str:
     try:
         tree = convert_to_element(source, display="block" if display else "inline")
         correct(tree, display)
-        mathml = _serialize(tree)
+        if display:
+            mathml = _serialize(tree)
+        else:  # a long inline formula may break where TeX breaks it (mathml_break.py)
+            mathml = "<wbr>".join([_serialize(piece) for piece in inline_pieces(tree)])
     except Exception as exc:  # latex2mathml raises many kinds; all mean "cannot read"
         raise MathError(str(exc) or type(exc).__name__) from None
     if "<mi>\\" in mathml:
@@ -90,7 +96,7 @@ def to_mathml(latex: str, display: bool) -> str:
     mathml = mathml.replace("<mi>&#x0007E;</mi>", "<mo>&#x0223C;</mo>")
     # In HTML a <math> element is MathML by its name: the namespace attribute is only
     # weight (40 bytes a formula, 300 kB over d2l-en's pages).
-    return mathml.replace(_XMLNS, "", 1)
+    return mathml.replace(_XMLNS, "")
 
 
 def _serialize(math: Element) -> str:

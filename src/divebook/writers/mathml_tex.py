@@ -30,6 +30,9 @@ from functools import lru_cache
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape
 
+from .mathml_shapes import (TAG_MARK, fence_matrix, lift_tagged_table, mark_tags, tags_to_column, unmark_tag,
+                            widen_accent)
+
 #: TeX's operator names that latex2mathml writes as ``<mi>`` (``\log``, ...).
 FUNCTION_NAMES = frozenset(
     "arccos arcsin arctan arg cos cosh cot coth csc deg det dim exp gcd hom inf ker lg lim "
@@ -84,6 +87,8 @@ def prepare(latex: str, display: bool) -> str:
         latex = _MATHRM_LETTER.sub(r"\\mathrm \1 ", latex)
     if display and ("\\operatorname*" in latex or "_" in latex or "^" in latex):
         latex = _ADD_LIMITS.sub(r"\1\\limits", latex)
+    if display and "\\tag" in latex:  # several (one is split_tag's): each row's number (mathml_shapes)
+        latex = mark_tags(latex)
     return latex
 
 
@@ -179,11 +184,20 @@ def correct(element: Element, display: bool, script: bool = False) -> None:
             # TeX's relations and binary operators have space only in display and text style.
             element.set("lspace", "0")
             element.set("rspace", "0")
+    elif tag == "mtext" and element.text and element.text[0] == TAG_MARK:
+        unmark_tag(element)
     scripted = tag in _SCRIPTED
     for index, child in enumerate(list(element)):
         if child.tag == "msup" and len(child) == 2 and _is_prime(child[1]):
             _unraise_prime(child)
+        elif child.tag == "mtable":  # mathml_shapes: a matrix's delimiters, the rows' tags
+            fence_matrix(element, index)
+            tags_to_column(child)
         correct(child, display, script or (scripted and index > 0))
+    if tag == "mover":
+        widen_accent(element)
+    elif tag == "math":
+        lift_tagged_table(element)
     if tag in _UNDER_OVER and len(element) and _name_kind(element[0]) == "op" and element[0].tag == "mo":
         # Under/over in display only; movable so TeX's text style (fractions, scripts) sets them beside.
         element[0].set("movablelimits", "true")
