@@ -31,8 +31,8 @@ from divebook.config import load_config  # noqa: E402
 from divebook.diagnostics import Diagnostics  # noqa: E402
 from divebook.reader.book import read_book  # noqa: E402
 from divebook.tree import page_math  # noqa: E402
-from divebook.writers import mathml  # noqa: E402
-from divebook.writers.mathml import MathError, to_mathml  # noqa: E402
+from divebook.writers.math import mathml  # noqa: E402
+from divebook.writers.math.mathml import MathError, to_mathml  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "d2l-en"
 

@@ -93,16 +93,16 @@ class BuildContext:
 #: through ``writer_for`` so build.py does not import what a build does not need.
 def writer_for(target: str) -> Callable[[BuildContext], None]:
     if target == "html":
-        from .writers.html import write_html_target
+        from .writers.html.site import write_html_target
         return write_html_target
     if target == "pdf":
-        from .writers.latex import write_pdf_target
+        from .writers.latex.book import write_pdf_target
         return write_pdf_target
     if target == "notebooks":
         from .writers.notebook import write_notebooks_target
         return write_notebooks_target
     if target == "lib":
-        from .writers.library import write_library_target
+        from .library.write import write_library_target
         return write_library_target
     raise UsageError(f"unknown build target `{target}` (choose from {', '.join(TARGETS)}, all)")
 
@@ -115,7 +115,7 @@ def prepare(options: BuildOptions) -> BuildContext:
     out = options.out_dir()
     if options.tab not in (None, "all") and options.tab not in config.tab_names:
         raise UsageError(f"--tab {options.tab}: the book has tabs {', '.join(config.tab_names)}")
-    from .transforms.languages import check_lang_option
+    from .languages.views import check_lang_option
 
     check_lang_option(options.lang, config)
     return BuildContext(options, config, out, Store(out / ".cache"), diags)
@@ -160,7 +160,7 @@ def execute_stage(ctx: BuildContext) -> None:
 def transform_stage(ctx: BuildContext) -> None:
     start = time.perf_counter()
     assert ctx.book is not None
-    from .transforms.languages import resolve_languages
+    from .languages.views import resolve_languages
 
     if not resolve_languages(ctx):  # a translated book resolves one book per language
         resolve_book(ctx.book, ctx.config, ctx.store, ctx.diags)
@@ -214,7 +214,7 @@ def _build(ctx: BuildContext, targets: list[str]) -> BuildContext:
             write(ctx)
             ctx.stages[f"write_{target}"] = time.perf_counter() - t0
     if (ctx.out / "html").is_dir() and {"html", "pdf", "notebooks"} & set(targets):
-        from .writers.downloads import finish_site  # notebooks and PDFs into the website
+        from .writers.html.downloads import finish_site  # notebooks and PDFs into the website
 
         finish_site(ctx)
     ctx.stages["write"] = time.perf_counter() - start

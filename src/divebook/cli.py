@@ -211,7 +211,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         status, ctx = check(options)
         print_settings(err, ctx.config, ctx.extra["settings"])  # type: ignore[arg-type]
         if args.translation and "translation" in ctx.extra:
-            from .translation_report import print_translation_status
+            from .languages.report import print_translation_status
 
             print_translation_status(err, ctx.extra["translation"])
         _summary(err, ctx, "checked", time.perf_counter() - start)

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from divebook.cli import main
-from divebook.writers.search import pagefind_binary
+from divebook.writers.html.search import pagefind_binary
 from tests.conftest import require
 from tests.integration.browser_kit import (
     DEEP_WORD, TORCH_CELL, NetworkLog, chromium, make_test_book, served,
@@ -302,7 +302,7 @@ def test_long_outputs_are_collapsed_with_a_toggle(browser, tmp_path: Path) -> No
     """Outputs attached to the cells as the executor attaches them, then the site written."""
     from divebook.build import BuildOptions, prepare, read_stage, transform_stage
     from divebook.tree import CodeCell, Output, walk_blocks
-    from divebook.writers.html import write_html_target
+    from divebook.writers.html.site import write_html_target
 
     book = make_test_book(tmp_path / "book")
     ctx = prepare(BuildOptions(book=book, evaluate=False))

@@ -15,7 +15,7 @@ import pytest
 from pyflakes import checker, messages
 
 from divebook.build import BuildOptions, build
-from divebook.library_extract.aliases import names_bound
+from divebook.library.aliases import names_bound
 from tests.conftest import CORPUS, require
 
 pytestmark = pytest.mark.corpus

@@ -6,8 +6,8 @@ import textwrap
 from pathlib import Path
 
 from divebook.diagnostics import Diagnostics
-from divebook.reader.bilingual import companion_of, is_companion, pair_page
-from divebook.reader.languages import LanguagePair, block_text
+from divebook.languages.pairing import companion_of, is_companion, pair_page
+from divebook.languages.script import LanguagePair, block_text
 from divebook.reader.page import read_page
 from divebook.tree import (
     CodeCell, Heading, ListBlock, MathBlock, Paragraph, TabContent, Translated, walk_blocks,
@@ -437,7 +437,7 @@ def test_the_real_preface_pairs_every_translated_paragraph(corpus):
 
 def test_a_book_says_which_language_is_the_original(tmp_path):
     from divebook.config import load_config
-    from divebook.reader.bilingual import book_languages
+    from divebook.languages.pairing import book_languages
 
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "divebook.toml").write_text('[project]\nlang = "ko"\n\n[translation]\norigin_lang = "en"\n')

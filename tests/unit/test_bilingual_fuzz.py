@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from divebook.diagnostics import Diagnostics
-from divebook.reader.bilingual import pair_page
-from divebook.reader.languages import LanguagePair, block_text
+from divebook.languages.pairing import pair_page
+from divebook.languages.script import LanguagePair, block_text
 from divebook.reader.page import read_page
-from divebook.transforms.languages import ORIGINAL, TRANSLATION, keep_language, side_by_side
+from divebook.languages.views import ORIGINAL, TRANSLATION, keep_language, side_by_side
 from divebook.tree import CodeCell, Translated, child_blocks, walk_blocks
 
 KINDS = ["en", "ko", "en_h", "ko_h", "code", "en_list", "ko_list", "mixed_list", "tab_en", "tab_ko",

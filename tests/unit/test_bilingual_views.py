@@ -6,13 +6,13 @@ import textwrap
 from pathlib import Path
 
 from divebook.diagnostics import Diagnostics
-from divebook.reader.bilingual import pair_page
-from divebook.reader.languages import LanguagePair, block_text
+from divebook.languages.pairing import pair_page
+from divebook.languages.script import LanguagePair, block_text
 from divebook.reader.page import read_page
-from divebook.transforms.languages import (
+from divebook.languages.views import (
     ORIGINAL, TRANSLATION, keep_language, resolve_page_language, side_by_side,
 )
-from divebook.translation import page_status
+from divebook.languages.status import page_status
 from divebook.tree import (
     CodeCell, Heading, ListBlock, Paragraph, Translated, plain_text, walk_blocks,
 )

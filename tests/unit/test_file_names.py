@@ -12,8 +12,8 @@ from divebook.build import BuildOptions, prepare, read_stage, transform_stage
 from divebook.cli import main
 from divebook.diagnostics import Diagnostics
 from divebook.reader.markdown import parser
-from divebook.writers.latex import render_book
-from divebook.writers.latex_images import ImageMaker
+from divebook.writers.latex.book import render_book
+from divebook.writers.latex.images import ImageMaker
 
 from tests.unit.test_latex_images import make_png
 

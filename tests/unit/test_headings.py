@@ -18,8 +18,8 @@ from divebook.diagnostics import Diagnostics
 from divebook.reader.page import read_page
 from divebook.transforms.numbering import number_page, rank_headings
 from divebook.tree import Heading, plain_text, walk_blocks
-from divebook.writers.latex import render_book
-from divebook.writers.latex_images import ImageMaker
+from divebook.writers.latex.book import render_book
+from divebook.writers.latex.images import ImageMaker
 
 BOOK = {
     "index.md": """

@@ -13,11 +13,11 @@ import pytest
 from divebook.cli import main
 from divebook.config import Config, TabConfig
 from divebook.tree import Link, Paragraph, Pos, TabContent, Text
-from divebook.writers.colab import colab_notebook, colab_url, excluded, install_cell_source
-from divebook.writers.discussion import link_for_tab, qr_svg, split_discussion
-from divebook.writers.downloads import sync_downloads
-from divebook.writers.icons import icon_for
-from divebook.writers.search import index_exists, pagefind_binary
+from divebook.writers.html.colab import colab_notebook, colab_url, excluded, install_cell_source
+from divebook.writers.html.discussion import link_for_tab, qr_svg, split_discussion
+from divebook.writers.html.downloads import sync_downloads
+from divebook.writers.html.icons import icon_for
+from divebook.writers.html.search import index_exists, pagefind_binary
 from tests.conftest import require
 from tests.integration.browser_kit import DEEP_WORD, add_notebooks, make_test_book
 
@@ -234,7 +234,7 @@ def test_search_index_is_built_and_skipped_when_nothing_changed(built: Path) -> 
 
 def test_each_language_gets_its_own_index(tmp_path: Path) -> None:
     require(pagefind_binary() is not None, "Pagefind (pip install 'pagefind[extended]')")
-    from divebook.writers.search import index_site
+    from divebook.writers.html.search import index_site
 
     site = tmp_path / "html"
     for lang, path, word in [("en", "en/a.html", "river"), ("zh", "zh/a.html", "河流")]:
@@ -250,7 +250,7 @@ def test_each_language_gets_its_own_index(tmp_path: Path) -> None:
 
 def test_missing_pagefind_is_a_warning_not_a_failure(monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
-    import divebook.writers.search as search
+    import divebook.writers.html.search as search
 
     monkeypatch.setattr(search, "pagefind_binary", lambda: None)
     book = make_test_book(tmp_path / "book")

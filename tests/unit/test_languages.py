@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from divebook.i18n import available, format_date, strings
-from divebook.reader.languages import (
+from divebook.languages.i18n import available, format_date, strings
+from divebook.languages.script import (
     AMBIGUOUS, NEUTRAL, ORIGIN, TRANSLATION, UNKNOWN, LanguagePair, base_lang, block_text,
     count_scripts, inline_text, script_of_lang,
 )
@@ -95,7 +95,7 @@ def test_language_codes():
 # UI strings
 # --------------------------------------------------------------------------
 
-I18N = Path(__file__).resolve().parents[2] / "src" / "divebook" / "i18n"
+I18N = Path(__file__).resolve().parents[2] / "src" / "divebook" / "languages" / "i18n"
 
 
 def test_every_language_has_every_ui_string():

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from divebook.writers.latex_escape import (
+from divebook.writers.latex.escape import (
     escape_code, escape_text, escape_url, label_key, strip_controls,
 )
 

@@ -6,7 +6,7 @@ import struct
 import zlib
 
 from divebook.cache import Store
-from divebook.writers.latex_images import ImageMaker, jpeg_size, png_size, sniff
+from divebook.writers.latex.images import ImageMaker, jpeg_size, png_size, sniff
 
 
 def make_png(width: int = 3, height: int = 2) -> bytes:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from divebook.diagnostics import Diagnostics
 from divebook.tree import Pos
-from divebook.writers.latex import LatexDocument, report_problems
-from divebook.writers.latex_linemap import LineMap, Marks, resolve_marks, strip_marks
-from divebook.writers.latex_run import needs_rerun, parse_log
+from divebook.writers.latex.book import LatexDocument, report_problems
+from divebook.writers.latex.linemap import LineMap, Marks, resolve_marks, strip_marks
+from divebook.writers.latex.run import needs_rerun, parse_log
 
 LOG = r"""This is XeTeX, Version 3.141592653-2.6-0.999994 (TeX Live 2022/Debian) (preloaded format=xelatex)
 /usr/share/texlive/texmf-dist/tex/latex/hyperref/hyperref.sty:4872: Font \XeTeXLink@font=pzdr at 0.00002pt not loadable: Metric (TFM) file or installed font not found.
@@ -88,7 +88,7 @@ def test_problems_become_diagnostics_at_the_markdown():
 
 def test_tex_runs_paranoid_about_files(monkeypatch) -> None:
     """No absolute path and no `..` for TeX to read or write, TEXMFOUTPUT included."""
-    from divebook.writers.latex_run import tex_environment
+    from divebook.writers.latex.run import tex_environment
 
     monkeypatch.setenv("TEXMFOUTPUT", "/")
     monkeypatch.setenv("openin_any", "a")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from divebook.writers.latex_math import check_math, environment_problem, prepare_math, strip_comments
-from divebook.writers.mathml import MathError, brace_problem, to_mathml
+from divebook.writers.latex.math import (
+    check_math, environment_problem, prepare_math, strip_comments,
+)
+from divebook.writers.math.mathml import MathError, brace_problem, to_mathml
 
 import pytest
 

@@ -10,13 +10,13 @@ import pytest
 
 from divebook.build import BuildOptions, prepare, read_stage, transform_stage
 from divebook.diagnostics import Diagnostics
-from divebook.i18n import ref_text
+from divebook.languages.i18n import ref_text
 from divebook.tree import CodeCell, Output, walk_blocks
-from divebook.writers import latex as latex_writer
-from divebook.writers import latex_fonts
-from divebook.writers.latex import pdf_name, pdf_tabs, render_book, write_pdf
-from divebook.writers.latex_images import ImageMaker
-from divebook.writers.latex_nodes import latex_length, only_applies
+from divebook.writers.latex import book as latex_writer
+from divebook.writers.latex import fonts as latex_fonts
+from divebook.writers.latex.book import pdf_name, pdf_tabs, render_book, write_pdf
+from divebook.writers.latex.images import ImageMaker
+from divebook.writers.latex.nodes import latex_length, only_applies
 
 from tests.unit.test_latex_images import make_png
 
@@ -327,7 +327,7 @@ def test_only_directives_follow_sphinx_tags():
 
 
 def test_images_no_kept_tex_includes_are_removed(tmp_path):
-    from divebook.writers.latex import prune_images
+    from divebook.writers.latex.book import prune_images
 
     (tmp_path / "img").mkdir()
     for name in ("aa.png", "bb.pdf", "cc.png"):

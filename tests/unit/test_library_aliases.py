@@ -9,7 +9,7 @@ import pytest
 from divebook.config import Config, LibraryRules, TabConfig
 from divebook.library import (apply_reverse_alias, imported_library_files, library_digest, library_root,
                               module_name, parse_reverse_alias, reverse_alias_rules)
-from divebook.library_extract.aliases import alias_lines, split_by_need, split_terms
+from divebook.library.aliases import alias_lines, split_by_need, split_terms
 
 
 def rules(**kw) -> LibraryRules:

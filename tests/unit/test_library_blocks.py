@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from divebook.library_extract.blocks import saved_lines
+from divebook.library.blocks import saved_lines
 
 
 def saved(code: str) -> list[str]:

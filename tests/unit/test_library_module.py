@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from divebook.library_extract.collect import Saved
-from divebook.library_extract.imports import Imports
-from divebook.library_extract.module import ModuleParts, add_blocks, fold_method, with_note
+from divebook.library.collect import Saved
+from divebook.library.imports import Imports
+from divebook.library.module import ModuleParts, add_blocks, fold_method, with_note
 from divebook.tree import Pos
 
 

@@ -22,9 +22,9 @@ from divebook.config import load_config
 from divebook.diagnostics import Diagnostics
 from divebook.reader.book import read_book
 from divebook.tree import page_math
-from divebook.writers import mathml as mathml_module
-from divebook.writers.mathml import MathError, _serialize, brace_problem, to_mathml
-from divebook.writers.mathml_tex import correct, prepare, restore_text
+from divebook.writers.math import mathml as mathml_module
+from divebook.writers.math.mathml import MathError, _serialize, brace_problem, to_mathml
+from divebook.writers.math.mathml_tex import correct, prepare, restore_text
 
 REPO = Path(__file__).resolve().parent.parent.parent
 

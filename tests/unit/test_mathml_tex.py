@@ -7,8 +7,8 @@ import re
 import pytest
 
 from divebook.cli import main
-from divebook.writers.mathml import to_mathml
-from divebook.writers.mathml_tex import split_tag
+from divebook.writers.math.mathml import to_mathml
+from divebook.writers.math.mathml_tex import split_tag
 
 THIN = '<mspace width="0.1667em" />'
 

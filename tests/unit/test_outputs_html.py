@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 from divebook.tree import Output
-from divebook.writers.html_outputs import ansi_to_html, clean_stream, render_output, render_outputs
+from divebook.writers.html.outputs import ansi_to_html, clean_stream, render_output, render_outputs
 
 S = {"output": "Output"}
 

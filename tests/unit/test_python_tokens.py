@@ -16,10 +16,11 @@ from divebook.config import load_config
 from divebook.diagnostics import Diagnostics
 from divebook.reader.book import read_book
 from divebook.tree import CodeCell, walk_blocks
-from divebook.writers.highlight import (SITE_STYLES, _magic_start, css_class, highlight_html,
-                                        highlight_latex, html_spans, lexer_for, tokens_for,
-                                        tree_sitter_tokens)
-from divebook.writers.python_tokens import python_tokens
+from divebook.writers.code.highlight import (
+    SITE_STYLES, _magic_start, css_class, highlight_html, highlight_latex, html_spans,
+    lexer_for, tokens_for, tree_sitter_tokens,
+)
+from divebook.writers.code.python_tokens import python_tokens
 
 SNIPPETS = {
     "decorators": "@property\ndef x(self):\n    return self._x\n\n@d2l.add_to_class(Model)  #@save\n"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from divebook.writers.html_nodes import relative_url
+from divebook.writers.html.nodes import relative_url
 
 segment = st.sampled_from(["a", "b", "ch", "index.html", "p.html", "img", "x.svg", ".", "..", ""])
 path = st.lists(segment, min_size=1, max_size=5).map("/".join)

@@ -6,8 +6,9 @@ import json
 import os
 from pathlib import Path
 
-from divebook.writers.search import (DELTA_DIR, DELTA_PAGES, INDEX_DIR, mark_removed, needs_full_index,
-                                     stale_pages)
+from divebook.writers.html.search import (
+    DELTA_DIR, DELTA_PAGES, INDEX_DIR, mark_removed, needs_full_index, stale_pages,
+)
 
 
 def _site(tmp_path: Path) -> Path:

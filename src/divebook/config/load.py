@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .confine import is_safe_name
-from .diagnostics import ConfigError, Diagnostics
-from .tree import Pos
+from ..confine import is_safe_name
+from ..diagnostics import ConfigError, Diagnostics
+from ..tree import Pos
 
 DEFAULT_TAB = "python"
 DEFAULT_TIMEOUT = 1200.0
@@ -261,7 +261,7 @@ _INI_TO_TOML = {"build.non-notebooks": "build.non_notebooks", "build.eval_notebo
 
 def _confined(cfg: Config, diags: Diagnostics) -> Config:
     """``cfg`` without files outside the book or unsafe names (see ``confine``), each warned about."""
-    from .confine import confine_config
+    from ..confine import confine_config
 
     confine_config(cfg, diags)
     return cfg

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .tree import Ref
+    from ..tree import Ref
 
 _DIR = Path(__file__).parent / "i18n"
 
@@ -53,7 +53,7 @@ def reference_text(ref: "Ref", lang: str) -> str:
 
     ``:numref:`Figure %s <fig_x>``` puts the number where ``%s`` stands.
     """
-    from .tree import plain_text
+    from ..tree import plain_text
 
     if ref.kind == "eqref":
         return f"({ref.number})" if ref.number else ref.target

@@ -46,7 +46,7 @@ from ..tree import (
     Image, Inline, Link, ListBlock, Math, MathBlock, Origin, Page, Paragraph, Pos, Quote, Raw, Ref,
     Rule, SoftBreak, Table, TabContent, Toc, Translated, walk_blocks, walk_inlines,
 )
-from .languages import (
+from .script import (
     AMBIGUOUS, NEUTRAL, ORIGIN, TRANSLATION, UNKNOWN, LanguagePair, block_text, count_scripts,
     line_texts, share,
 )
@@ -741,7 +741,7 @@ def read_origin_page(root: Path, source: str, tab_names: list[str]) -> Origin | 
     Its problems stay with it: nothing in the original can fail a build of
     the translation.
     """
-    from .page import read_page
+    from ..reader.page import read_page
 
     companion = companion_of(source)
     data = companion_bytes(root, source)

@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .cache import write_atomic
+from ..cache import write_atomic
 
 if TYPE_CHECKING:
-    from .build import BuildContext
+    from ..build import BuildContext
 
 #: How many pairs needing work are listed per page (all are in report.json).
 LISTED = 12
@@ -79,9 +79,9 @@ def check_translated_book(ctx: "BuildContext") -> None:
     ``check_rendering`` renders ``ctx.book`` (one language); the original's
     blocks that are translated only show in the other view.
     """
-    from .diagnostics import Diagnostics
-    from .transforms.languages import ORIGINAL, TRANSLATION
-    from .writers.html import write_html
+    from ..diagnostics import Diagnostics
+    from .views import ORIGINAL, TRANSLATION
+    from ..writers.html.site import write_html
 
     for view in ctx.views[1:]:
         if view.kind in (ORIGINAL, TRANSLATION):

@@ -27,13 +27,13 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .cache import Store, digest
-from .config import Config
-from .diagnostics import Diagnostics
-from .diagnostics import Diagnostic
-from .reader.bilingual import ORIGIN_SUFFIX
-from .reader.languages import LanguagePair, block_text
-from .tree import Block, Book, CodeCell, Page, Translated, plain_text, walk_blocks
+from ..cache import Store, digest
+from ..config import Config
+from ..diagnostics import Diagnostics
+from ..diagnostics import Diagnostic
+from .pairing import ORIGIN_SUFFIX
+from .script import LanguagePair, block_text
+from ..tree import Block, Book, CodeCell, Page, Translated, plain_text, walk_blocks
 
 _UNCOMMITTED = "0" * 40
 _HEADER = re.compile(r"^([0-9a-f]{40}) \d+ \d+")

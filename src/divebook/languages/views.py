@@ -41,11 +41,11 @@ from ..tree import (
     Block, Book, Directive, Figure, FootnoteDef, Heading, ListBlock, MathBlock, Page, Pos, Quote,
     Table, TabContent, Text, Toc, Translated, walk_blocks,
 )
-from . import resolve_book
+from ..transforms import resolve_book
 
 if TYPE_CHECKING:
     from ..build import BuildContext
-    from ..reader.languages import LanguagePair
+    from .script import LanguagePair
 
 TRANSLATION, ORIGINAL, SIDE_BY_SIDE = "translation", "original", "side-by-side"
 #: Folder of the side-by-side pages inside the website.
@@ -76,7 +76,7 @@ class LanguageView:
         if self.builds_file is None:
             ctx.diags.extend(problems)
             return
-        from ..translation import add_problems
+        from .status import add_problems
 
         status = ctx.extra.get("translation")
         held = []
@@ -230,8 +230,8 @@ def side_by_side(paired: list[Block], translated: list[Block], original: list[Bl
 def check_lang_option(lang: str | None, config) -> None:  # type: ignore[no-untyped-def]
     """``--lang``: a language of the book, or ``all``; a UsageError otherwise."""
     from ..build import UsageError
-    from ..reader.bilingual import book_languages
-    from ..reader.languages import base_lang
+    from .pairing import book_languages
+    from .script import base_lang
 
     if lang in (None, "all"):
         return
@@ -244,7 +244,7 @@ def check_lang_option(lang: str | None, config) -> None:  # type: ignore[no-unty
 
 def _selected(lang: str | None, langs: LanguagePair) -> list[str]:
     """The view kinds to build for ``--lang``."""
-    from ..reader.languages import base_lang
+    from .script import base_lang
 
     if lang in (None, "all"):
         return [TRANSLATION, ORIGINAL, SIDE_BY_SIDE]
@@ -282,7 +282,7 @@ def _title_from_config(book: Book, title: str, langs: LanguagePair, diags: Diagn
     config names the Korean book while its ``index.md`` kept the English
     heading): the home page shows that, not the original marked untranslated.
     """
-    from ..reader.languages import TRANSLATION as IN_TRANSLATION
+    from .script import TRANSLATION as IN_TRANSLATION
 
     root = book.pages.get(book.root)
     if root is None or root.origin is not None or not title.strip() \
@@ -351,8 +351,8 @@ def resolve_languages(ctx: "BuildContext") -> bool:
     ``--lang`` names the original), resolved in place; ``ctx.views`` lists
     every view to write.
     """
-    from ..reader.bilingual import book_languages
-    from ..translation import mark_stale, page_pairs, translation_status
+    from .pairing import book_languages
+    from .status import mark_stale, page_pairs, translation_status
 
     assert ctx.book is not None
     langs = book_languages(ctx.config)

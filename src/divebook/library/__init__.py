@@ -14,7 +14,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from .config import Config, LibraryRules
+from ..config import Config, LibraryRules
 
 
 def library_root(out: Path) -> Path:

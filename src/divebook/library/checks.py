@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..transforms.tabs import tabs_with_code
-from . import TabLibrary, build_libraries
+from .extract import TabLibrary, build_libraries
 from .collect import library_pages
 from .module import Definition
 

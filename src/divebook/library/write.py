@@ -17,7 +17,7 @@ from ..cache import write_if_changed
 from ..config import Config
 from ..confine import book_file, outside_message
 from ..library import library_root, module_name
-from ..library_extract import TabLibrary, build_libraries
+from .extract import TabLibrary, build_libraries
 from ..tree import Pos
 
 if TYPE_CHECKING:

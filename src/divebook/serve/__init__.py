@@ -47,14 +47,14 @@ from urllib.parse import unquote, urlsplit
 from rich.console import Console
 from rich.markup import escape
 
-from .build import BuildContext, BuildOptions, build, claim_output, exit_status, prepare
-from .console import make_console
-from .cache import Store
-from .diagnostics import ConfigError
-from .execute.background import BackgroundRuns
-from .outlock import OutputBusy, output_lock
-from .parallel import default_jobs
-from .writers.search import index_exists
+from ..build import BuildContext, BuildOptions, build, claim_output, exit_status, prepare
+from ..console import make_console
+from ..cache import Store
+from ..diagnostics import ConfigError
+from ..execute.background import BackgroundRuns
+from ..outlock import OutputBusy, output_lock
+from ..parallel import default_jobs
+from ..writers.html.search import index_exists
 
 LIVE_PREFIX = "/_divebook/"
 _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
@@ -456,7 +456,7 @@ class Preview:
         """Render edited pages against the last build and reload them (the full build follows)."""
         if not all(name.endswith(".md") for name in changed):
             return
-        from .preview import quick_pages
+        from ..preview import quick_pages
 
         try:
             quick = quick_pages(self._last, changed)  # type: ignore[arg-type]
@@ -572,7 +572,7 @@ class Preview:
                                markup=False)
 
     def _index(self) -> None:
-        from .writers.search import SearchIndexError, stale_pages, update_index
+        from ..writers.html.search import SearchIndexError, stale_pages, update_index
 
         while not self._stop.is_set():
             self._index_wanted.wait()

@@ -17,9 +17,9 @@ import posixpath
 import re
 from pathlib import Path
 
-from ..cache import write_if_changed
-from ..config import Config
-from ..globs import matches
+from ...cache import write_if_changed
+from ...config import Config
+from ...globs import matches
 
 COLAB = "https://colab.research.google.com/github"
 _STATE = ".divebook-colab.json"

@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from ..tree import Block, Link, Paragraph, SoftBreak, TabContent, Text, plain_text
+from ...tree import Block, Link, Paragraph, SoftBreak, TabContent, Text, plain_text
 
 #: Link texts that mark a discussion link, in the languages d2l is written in.
 DISCUSSION_WORDS = {"discussions", "discussion", "discuss", "讨论", "討論", "토론", "ディスカッション",

@@ -22,8 +22,8 @@ import os
 import shutil
 from pathlib import Path
 
-from ..cache import write_if_changed
-from ..config import Config
+from ...cache import write_if_changed
+from ...config import Config
 
 DOWNLOADS = "_downloads"
 MANIFEST = "downloads.js"

@@ -19,19 +19,17 @@ import posixpath
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostics
-from ..i18n import language_name
-from ..i18n import strings as ui_strings
-from ..tree import (
-    Book, Heading, Link, Page, Paragraph, Pos, Table, TableCell, Text, Translated,
-)
-from .html_nodes import esc, relative_url
+from ...diagnostics import Diagnostics
+from ...languages.i18n import language_name
+from ...languages.i18n import strings as ui_strings
+from ...tree import Book, Heading, Link, Page, Paragraph, Pos, Table, TableCell, Text, Translated
+from .nodes import esc, relative_url
 
 if TYPE_CHECKING:
-    from .html import HtmlResult
-    from ..build import BuildContext
-    from ..transforms.languages import LanguageView
-    from .html_nodes import PageRenderer, Site
+    from .site import HtmlResult
+    from ...build import BuildContext
+    from ...languages.views import LanguageView
+    from .nodes import PageRenderer, Site
 
 #: The status page (a page of the default-language site, in no toc).
 STATUS_SOURCE = "translation-status.md"
@@ -88,7 +86,7 @@ def _in_origin_language(site: "Site") -> "Site":
 
 def page_languages(view: "LanguageView", page_output: str, output: str, source: str) -> dict:
     """Template variables of one page: the language switcher and the side-by-side link."""
-    from ..transforms.languages import ORIGINAL, SIDE_BY_SIDE, TRANSLATION, view_prefix
+    from ...languages.views import ORIGINAL, SIDE_BY_SIDE, TRANSLATION, view_prefix
 
     langs = view.langs
     if source == STATUS_SOURCE:
@@ -148,7 +146,7 @@ def status_page(status: dict, lang: str, side_by_side: bool) -> Page:
         if paired:
             row.append(TableCell([Text(str(page.get("problems", 0)))]))
         if side_by_side:
-            from ..transforms.languages import SIDE_BY_SIDE_DIR
+            from ...languages.views import SIDE_BY_SIDE_DIR
 
             row.append(TableCell([Link(f"{SIDE_BY_SIDE_DIR}/{page['output']}", [Text(s["side_by_side"])])]))
         body.append(row)
@@ -171,8 +169,8 @@ def _with_status(book: Book, page: Page) -> Book:
 
 def write_language_sites(ctx: BuildContext) -> HtmlResult:
     """``divebook build html`` for a translated book: every view into ``OUT/html``."""
-    from ..transforms.languages import SIDE_BY_SIDE, TRANSLATION
-    from .html import HtmlResult, write_html  # noqa: F811  (html imports this module)
+    from ...languages.views import SIDE_BY_SIDE, TRANSLATION
+    from .site import HtmlResult, write_html  # noqa: F811  (html imports this module)
 
     total = HtmlResult()
     status = ctx.extra.get("translation")

@@ -16,21 +16,21 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ..bookpaths import book_path, readable, url_of
-from ..confine import book_file, outside_message
-from ..diagnostics import Diagnostics
-from ..i18n import reference_text
-from ..codemarks import strip_hide_marks
-from ..tree import (
-    BibItem, Bibliography, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef, FootnoteRef,
-    Figure, HardBreak, Heading, Image, Inline, Link, ListBlock, Math, MathBlock, Paragraph, Pos,
-    Quote, Raw, RawInline, Ref, Role, Rule, SoftBreak, Strike, Strong, Table, TabContent, TabGroup,
-    Text, Toc, TocNode, Translated, plain_text, walk_blocks,
+from ...bookpaths import book_path, readable, url_of
+from ...confine import book_file, outside_message
+from ...diagnostics import Diagnostics
+from ...languages.i18n import reference_text
+from ...codemarks import strip_hide_marks
+from ...tree import (
+    BibItem, Bibliography, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef,
+    FootnoteRef, Figure, HardBreak, Heading, Image, Inline, Link, ListBlock, Math, MathBlock,
+    Paragraph, Pos, Quote, Raw, RawInline, Ref, Role, Rule, SoftBreak, Strike, Strong, Table,
+    TabContent, TabGroup, Text, Toc, TocNode, Translated, plain_text, walk_blocks,
 )
-from .highlight import highlight_html
-from .html_outputs import render_outputs
-from .mathml import MathError, to_mathml
-from .mathml_tex import split_tag
+from ..code.highlight import highlight_html
+from .outputs import render_outputs
+from ..math.mathml import MathError, to_mathml
+from ..math.mathml_tex import split_tag
 
 TAB_TITLES = {"pytorch": "PyTorch", "mxnet": "MXNet", "tensorflow": "TensorFlow", "jax": "JAX",
               "python": "Python", "numpy": "NumPy", "paddle": "PaddlePaddle"}
@@ -365,7 +365,7 @@ class PageRenderer:
     def translated(self, t: Translated) -> str:
         # One language: the translation, or the original marked as untranslated;
         # side by side: both (writers/html_languages.py).
-        from .html_languages import render_translated
+        from .languages import render_translated
 
         return render_translated(self, t)
 

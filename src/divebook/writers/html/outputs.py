@@ -14,8 +14,8 @@ import re
 
 from markdown_it import MarkdownIt
 
-from ..tree import Output
-from .mathml import MathError, to_mathml
+from ...tree import Output
+from ..math.mathml import MathError, to_mathml
 
 _ANSI = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])")
 _OTHER_ESCAPES = re.compile(r"\x1b[()][A-Za-z0-9]|\x1b[=>]")

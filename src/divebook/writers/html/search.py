@@ -35,7 +35,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from ..parallel import child_setup
+from ...parallel import child_setup
 
 INDEX_DIR = "_pagefind"
 DELTA_DIR = "_pagefind_delta"

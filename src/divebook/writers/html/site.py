@@ -21,31 +21,31 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from .. import __version__
-from ..cache import Store, copy_if_changed, digest, write_if_changed
-from ..config import Config
-from ..confine import book_file
-from ..diagnostics import Diagnostic, Diagnostics
-from ..fingerprint import code_digest
-from ..i18n import strings as ui_strings
-from ..parallel import fork_map
-from ..transforms.tabs import group_tabs
-from ..tree import Book, Page, Pos, TocNode, plain_text
+from ... import __version__
+from ...cache import Store, copy_if_changed, digest, write_if_changed
+from ...config import Config
+from ...confine import book_file
+from ...diagnostics import Diagnostic, Diagnostics
+from ...fingerprint import code_digest
+from ...languages.i18n import strings as ui_strings
+from ...parallel import fork_map
+from ...transforms.tabs import group_tabs
+from ...tree import Book, Page, Pos, TocNode, plain_text
 from .colab import colab_links
 from .discussion import qr_svg, split_discussion
 from .downloads import DOWNLOADS, MANIFEST
-from .highlight import SITE_STYLES, html_style_css
-from .html_nodes import PageRenderer, Site, esc, relative_url, tab_title, tabs_on_page
+from ..code.highlight import SITE_STYLES, html_style_css
+from .nodes import PageRenderer, Site, esc, relative_url, tab_title, tabs_on_page
 from .icons import icon, icon_for
 from .search import SearchIndexError, mark_removed, needs_full_index, stale_pages, update_index
 
 if TYPE_CHECKING:
-    from ..transforms.languages import LanguageView
+    from ...languages.views import LanguageView
 
 #: the list of pages, beside each language's index.html
 PAGES_JS = "_pages.js"
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
+THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 
 @dataclass
@@ -331,7 +331,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
 
 
 def _page_languages(view: "LanguageView", page_output: str, output: str, source: str) -> dict:
-    from .html_languages import page_languages  # translated books only
+    from .languages import page_languages  # translated books only
 
     return page_languages(view, page_output, output, source)
 
@@ -445,7 +445,7 @@ def write_html_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined
     assert ctx.book is not None
     site = ctx.out / "html"
     if ctx.views:  # a translated book: a site per language and the side-by-side pages
-        from .html_languages import write_language_sites
+        from .languages import write_language_sites
 
         result = write_language_sites(ctx)
     else:

@@ -2,7 +2,7 @@
 
 ``render_book`` writes the LaTeX from the same resolved tree the website
 uses (numbers, labels, citations), with the code of one tab; a Jinja2
-template (``themes/default/latex/book.tex``, or the book's ``[pdf]
+template (``writers/latex/templates/book.tex``, or the book's ``[pdf]
 template``) gives the preamble and the page layout.  ``write_pdf`` then
 typesets it in a temporary folder and keeps ``<name>.tex``, ``<name>.log``
 and ``<name>.pdf`` under ``OUT/pdf/`` (``<name>-<tab>.pdf`` for a tab
@@ -28,28 +28,26 @@ from pathlib import Path
 
 import jinja2
 
-from ..bookpaths import book_path, is_local
-from ..cache import Store, digest, write_if_changed
-from ..config import Config
-from ..diagnostics import Diagnostics
-from ..i18n import strings as ui_strings
-from ..transforms.tabs import select_tab
-from ..tree import (
+from ...bookpaths import book_path, is_local
+from ...cache import Store, digest, write_if_changed
+from ...config import Config
+from ...diagnostics import Diagnostics
+from ...languages.i18n import strings as ui_strings
+from ...transforms.tabs import select_tab
+from ...tree import (
     Bibliography, Block, Book, Directive, Figure, Heading, Image, MathBlock, Page, Pos, Table,
     TabContent, TabGroup, Translated, block_inlines, child_blocks, plain_text, walk_inlines,
 )
-from .highlight import latex_style_defs
-from .html_nodes import tab_title
-from .latex_escape import escape_text
-from .latex_fonts import CJK_TEXT, choose_fonts
-from .latex_images import ImageMaker
-from .latex_linemap import LineMap, Marks, resolve_marks
-from .latex_nodes import (
-    LatexRenderer, LatexSite, bibliography_tex, only_applies, page_key, shown_side,
-)
-from .latex_run import INSTALL_HINT, TexProblem, parse_log, run_latexmk, tex_available
+from ..code.highlight import latex_style_defs
+from ..html.nodes import tab_title
+from .escape import escape_text
+from .fonts import CJK_TEXT, choose_fonts
+from .images import ImageMaker
+from .linemap import LineMap, Marks, resolve_marks
+from .nodes import LatexRenderer, LatexSite, bibliography_tex, only_applies, page_key, shown_side
+from .run import INSTALL_HINT, TexProblem, parse_log, run_latexmk, tex_available
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "themes" / "default" / "latex"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEX_NAME = "book.tex"
 #: Longest a LaTeX run may take before it is stopped (a few thousand pages take minutes).
 LATEX_TIMEOUT_S = 3600.0
@@ -427,7 +425,7 @@ def write_pdf_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined]
     A translated book has a PDF per language (``ctx.views``): the book's own
     language as ``<name>.pdf``, the original as ``<name>-<lang>.pdf``.
     """
-    from ..transforms.languages import language_books
+    from ...languages.views import language_books
 
     assert ctx.book is not None
     out = ctx.out / "pdf"

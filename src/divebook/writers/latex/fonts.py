@@ -17,8 +17,8 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..config import Config
-from ..diagnostics import Diagnostics
+from ...config import Config
+from ...diagnostics import Diagnostics
 
 FALLBACK_MAIN = ("DejaVu Serif", "Latin Modern Roman")
 FALLBACK_SANS = ("DejaVu Sans", "Latin Modern Sans")

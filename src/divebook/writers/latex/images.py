@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..cache import Store, digest, write_atomic
-from ..confine import book_file
+from ...cache import Store, digest, write_atomic
+from ...confine import book_file
 
 SVG_TIMEOUT_S = 60
 

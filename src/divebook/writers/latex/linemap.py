@@ -15,7 +15,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ..tree import Pos
+from ...tree import Pos
 
 _MARK = re.compile("\x00(\\d+)\x01")
 

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .latex_escape import strip_controls
-from .mathml import brace_problem
+from .escape import strip_controls
+from ..math.mathml import brace_problem
 
 _BEGIN_END = re.compile(r"\\(begin|end)\s*\{([^{}]*)\}")
 _OUTER_ENV = re.compile(r"^\s*\\begin\s*\{(align|alignat|flalign|eqnarray|gather|multline|equation|"

@@ -24,23 +24,23 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from ..bookpaths import book_path, readable
-from ..diagnostics import Diagnostics
-from ..i18n import reference_text
-from ..codemarks import strip_hide_marks
-from ..tree import (
-    Bibliography, BibItem, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef, FootnoteRef,
-    Figure, HardBreak, Heading, Image, Inline, Link, ListBlock, Math, MathBlock, Output, Paragraph,
-    Pos, Quote, Raw, RawInline, Ref, Role, Rule, SoftBreak, Strike, Strong, Table, TabContent,
-    TabGroup, Text, Toc, Translated, plain_text, walk_blocks,
+from ...bookpaths import book_path, readable
+from ...diagnostics import Diagnostics
+from ...languages.i18n import reference_text
+from ...codemarks import strip_hide_marks
+from ...tree import (
+    Bibliography, BibItem, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef,
+    FootnoteRef, Figure, HardBreak, Heading, Image, Inline, Link, ListBlock, Math, MathBlock,
+    Output, Paragraph, Pos, Quote, Raw, RawInline, Ref, Role, Rule, SoftBreak, Strike, Strong,
+    Table, TabContent, TabGroup, Text, Toc, Translated, plain_text, walk_blocks,
 )
-from .highlight import highlight_latex
-from .html_outputs import clean_stream, strip_ansi
-from .latex_escape import escape_code, escape_text, escape_url, label_key, strip_controls
-from .latex_images import ImageMaker, PdfImage
-from .latex_linemap import Marks, strip_marks
-from .latex_math import prepare_math
-from .mathml import brace_problem
+from ..code.highlight import highlight_latex
+from ..html.outputs import clean_stream, strip_ansi
+from .escape import escape_code, escape_text, escape_url, label_key, strip_controls
+from .images import ImageMaker, PdfImage
+from .linemap import Marks, strip_marks
+from .math import prepare_math
+from ..math.mathml import brace_problem
 
 #: LaTeX sectioning commands by depth in the book (1 = chapter).
 SECTIONS = ["chapter", "section", "subsection", "subsubsection", "paragraph", "subparagraph"]

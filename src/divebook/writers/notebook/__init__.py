@@ -23,12 +23,12 @@ from pathlib import Path
 
 import nbformat
 
-from ..bookpaths import book_path, is_local
-from ..confine import book_file
-from ..cache import write_if_changed
-from ..execute.attach import outputs_to_notebook
-from ..execute.notebook import page_notebook
-from ..library import apply_reverse_alias, library_root
+from ...bookpaths import book_path, is_local
+from ...confine import book_file
+from ...cache import write_if_changed
+from ...execute.attach import outputs_to_notebook
+from ...execute.notebook import page_notebook
+from ...library import apply_reverse_alias, library_root
 
 #: ``![alt](address "title")``; the address may hold spaces (``a b.png``) or be in ``<>``
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(<[^>\n]*>|[^)\n]*?)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
