@@ -186,10 +186,12 @@ def rewrite(path: Path, layout: Layout, table: Table) -> str | None:
         else:
             module = _absolute(node.level, node.module, here, here_pkg)
             if _works(layout, table, module, names):
-                continue
-            module = _absolute(node.level, node.module, old_here, old_pkg)
-            if module is None:
-                continue
+                if not any(f"{module}.{n}" in table.symbols for n in names):
+                    continue
+            else:
+                module = _absolute(node.level, node.module, old_here, old_pkg)
+                if module is None:
+                    continue
         groups: dict[str, list[str]] = {}
         for a in node.names:
             target = table.new_home(module, a.name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .build import BuildContext
+from .context import BuildContext
 
 
 def check_rendering(ctx: BuildContext) -> None:

@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__
-from .build import TARGETS, BuildContext, BuildOptions, UsageError, build, check, exit_status, is_strict
+from .context import TARGETS, BuildContext, BuildOptions, UsageError
+from .build import build, check, exit_status, is_strict
 from .config import Config
 from .console import literal, make_console, problem
 from .diagnostics import ConfigError, Diagnostic

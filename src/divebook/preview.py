@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from .build import BuildContext
+from .context import BuildContext
 from .diagnostics import Diagnostics
 from .execute.attach import rebuild_blocks
 from .reader.book import read_pages

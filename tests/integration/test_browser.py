@@ -300,9 +300,10 @@ def test_report_lists_the_downloads(book: Path) -> None:
 
 def test_long_outputs_are_collapsed_with_a_toggle(browser, tmp_path: Path) -> None:
     """Outputs attached to the cells as the executor attaches them, then the site written."""
-    from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+    from divebook.context import BuildOptions
+    from divebook.build import prepare, read_stage, transform_stage
     from divebook.tree import CodeCell, Output, walk_blocks
-    from divebook.writers.html.site import write_html_target
+    from divebook.writers.html import write_html_target
 
     book = make_test_book(tmp_path / "book")
     ctx = prepare(BuildOptions(book=book, evaluate=False))

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from pyflakes import checker, messages
 
-from divebook.build import BuildOptions, build
+from divebook.context import BuildOptions
+from divebook.build import build
 from divebook.library.aliases import names_bound
 from tests.conftest import CORPUS, require
 

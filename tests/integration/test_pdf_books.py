@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+from divebook.context import BuildOptions
+from divebook.build import prepare, read_stage, transform_stage
 from divebook.cli import main
 from divebook.diagnostics import Diagnostics
 from divebook.languages.i18n import strings as ui_strings

@@ -8,7 +8,8 @@ import zipfile
 from pathlib import Path
 
 from divebook.bookpaths import book_path, url_of
-from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+from divebook.context import BuildOptions
+from divebook.build import prepare, read_stage, transform_stage
 from divebook.cli import main
 from divebook.diagnostics import Diagnostics
 from divebook.reader.markdown import parser

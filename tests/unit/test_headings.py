@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+from divebook.context import BuildOptions
+from divebook.build import prepare, read_stage, transform_stage
 from divebook.cli import main
 from divebook.diagnostics import Diagnostics
 from divebook.reader.page import read_page

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+from divebook.context import BuildOptions
+from divebook.build import prepare, read_stage, transform_stage
 from divebook.diagnostics import Diagnostics
 from divebook.languages.i18n import ref_text
 from divebook.tree import CodeCell, Output, walk_blocks

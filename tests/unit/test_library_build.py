@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from divebook.build import BuildOptions, build, check
+from divebook.context import BuildOptions
+from divebook.build import build, check
 from divebook.cli import main
 
 TINY = {

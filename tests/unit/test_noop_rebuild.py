@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from divebook.build import BuildOptions, build, exit_status
+from divebook.context import BuildOptions
+from divebook.build import build, exit_status
 from divebook.buildstate import BuildState, replayable
 from divebook.diagnostics import Diagnostic
 

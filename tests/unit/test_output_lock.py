@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from divebook.build import BuildOptions, build
+from divebook.context import BuildOptions
+from divebook.build import build
 from divebook.cli import main
 from divebook.outlock import LOCK_NAME, OutputBusy, output_lock
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import nbformat
 
-from divebook.build import BuildOptions, build
+from divebook.context import BuildOptions
+from divebook.build import build
 from divebook.cache import Store
 from divebook.execute.background import store_result
 from divebook.execute.runner import ERROR, OK, Job, JobResult

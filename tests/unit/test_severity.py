@@ -8,7 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from divebook.build import BuildOptions, exit_status, prepare, read_stage
+from divebook.context import BuildOptions
+from divebook.build import exit_status, prepare, read_stage
 from divebook.cli import main
 from divebook.execute import _record, _Run
 from divebook.execute.notebook import page_notebook

@@ -17,7 +17,7 @@ from rich.text import Text
 from ..cache import write_atomic
 
 if TYPE_CHECKING:
-    from ..build import BuildContext
+    from ..context import BuildContext
 
 #: How many pairs needing work are listed per page (all are in report.json).
 LISTED = 12

@@ -44,7 +44,7 @@ from ..tree import (
 from ..transforms import resolve_book
 
 if TYPE_CHECKING:
-    from ..build import BuildContext
+    from ..context import BuildContext
     from .script import LanguagePair
 
 TRANSLATION, ORIGINAL, SIDE_BY_SIDE = "translation", "original", "side-by-side"
@@ -229,7 +229,7 @@ def side_by_side(paired: list[Block], translated: list[Block], original: list[Bl
 
 def check_lang_option(lang: str | None, config) -> None:  # type: ignore[no-untyped-def]
     """``--lang``: a language of the book, or ``all``; a UsageError otherwise."""
-    from ..build import UsageError
+    from ..context import UsageError
     from .pairing import book_languages
     from .script import base_lang
 

@@ -20,7 +20,7 @@ from .collect import library_pages
 from .module import Definition
 
 if TYPE_CHECKING:
-    from ..build import BuildContext
+    from ..context import BuildContext
 
 
 def check_library(ctx: "BuildContext") -> None:

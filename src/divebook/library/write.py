@@ -21,7 +21,7 @@ from .extract import TabLibrary, build_libraries
 from ..tree import Pos
 
 if TYPE_CHECKING:
-    from ..build import BuildContext
+    from ..context import BuildContext
 
 _VERSION_LINE = re.compile(r"^(\s*)__version__\s*=.*$", re.M)
 

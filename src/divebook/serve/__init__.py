@@ -47,7 +47,8 @@ from urllib.parse import unquote, urlsplit
 from rich.console import Console
 from rich.markup import escape
 
-from ..build import BuildContext, BuildOptions, build, claim_output, exit_status, prepare
+from ..context import BuildContext, BuildOptions
+from ..build import build, claim_output, exit_status, prepare
 from ..console import make_console
 from ..cache import Store
 from ..diagnostics import ConfigError

@@ -8,8 +8,6 @@ only adds URLs relative to the page being written.
 
 from __future__ import annotations
 
-import html
-import posixpath
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +27,7 @@ from ...tree import (
 )
 from ..code.highlight import highlight_html
 from .outputs import render_outputs
+from .text import esc, relative_url  # noqa: F401  (offered here too)
 from ..math.mathml import MathError, to_mathml
 from ..math.mathml_tex import split_tag
 
@@ -38,10 +37,6 @@ TAB_TITLES = {"pytorch": "PyTorch", "mxnet": "MXNet", "tensorflow": "TensorFlow"
 
 def tab_title(tab: str) -> str:
     return TAB_TITLES.get(tab, tab.replace("_", " ").title())
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 def _wide(ch: str) -> bool:
@@ -70,24 +65,6 @@ def _joins_wide_text(nodes: list[Inline], i: int) -> bool:
         return False
     after = edge(nodes[i + 1], False) if i + 1 < len(nodes) else ""
     return bool(after) and _wide(after)
-
-
-def relative_url(from_output: str, to_output: str) -> str:
-    """URL of ``to_output`` as seen from the page ``from_output`` (both site-relative).
-
-    Computed on the path segments: ``posixpath.relpath`` makes both paths absolute
-    (asking the OS for the working folder) and a page asks this thousands of times.
-    """
-    if from_output == to_output:
-        return ""
-    start, target = from_output.split("/"), to_output.split("/")
-    if any(part in ("", ".", "..") for part in start + target):  # not a plain site path
-        return posixpath.relpath(to_output, posixpath.dirname(from_output) or ".")
-    start.pop()  # the page's folder
-    common = 0
-    while common < len(start) and common < len(target) and start[common] == target[common]:
-        common += 1
-    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
 @dataclass

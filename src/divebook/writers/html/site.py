@@ -12,7 +12,6 @@ import json
 import os
 import pickle
 import posixpath
-import time
 from collections import ChainMap
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,14 +29,14 @@ from ...fingerprint import code_digest
 from ...languages.i18n import strings as ui_strings
 from ...parallel import fork_map
 from ...transforms.tabs import group_tabs
-from ...tree import Book, Page, Pos, TocNode, plain_text
+from ...tree import Book, Page, TocNode, plain_text
 from .colab import colab_links
 from .discussion import qr_svg, split_discussion
 from .downloads import DOWNLOADS, MANIFEST
 from ..code.highlight import SITE_STYLES, html_style_css
 from .nodes import PageRenderer, Site, esc, relative_url, tab_title, tabs_on_page
 from .icons import icon, icon_for
-from .search import SearchIndexError, mark_removed, needs_full_index, stale_pages, update_index
+from .search import mark_removed
 
 if TYPE_CHECKING:
     from ...languages.views import LanguageView
@@ -437,33 +436,3 @@ def _write_assets(out: Path, config: Config, result: HtmlResult) -> None:
         if extra and (config.root / extra).is_file() and book_file(config.root, extra):
             if write_if_changed(out / extra, (config.root / extra).read_bytes()):
                 result.written.append(extra)
-
-
-
-def write_html_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined]  # noqa: F821
-    """``divebook build html``: the site into ``OUT/html``."""
-    assert ctx.book is not None
-    site = ctx.out / "html"
-    if ctx.views:  # a translated book: a site per language and the side-by-side pages
-        from .languages import write_language_sites
-
-        result = write_language_sites(ctx)
-    else:
-        result = write_html(ctx.book, ctx.config, site, ctx.store, ctx.diags, jobs=ctx.jobs)
-    ctx.outputs["html"] = result.written
-    ctx.extra["html"] = {"rendered": len(result.rendered), "written": len(result.written)}
-    changed_pages = {p for p in result.written if p.endswith(".html")}
-    ctx.extra["html"]["removed"] = result.removed  # type: ignore[index]
-    if not getattr(ctx.options, "index_search", True):
-        return
-    full = bool(result.removed) or needs_full_index(site)
-    if not full:  # pages a killed build wrote but never indexed, as well as this build's
-        changed_pages |= stale_pages(site)
-    if full or changed_pages:
-        start = time.perf_counter()
-        try:
-            update_index(site, None if full else changed_pages)
-            ctx.extra["html"]["search_indexed"] = True  # type: ignore[index]
-        except SearchIndexError as exc:
-            ctx.diags.warning(Pos(ctx.config.source or ".", 0), str(exc), "search-index")
-        ctx.stages["search_index"] = time.perf_counter() - start
