@@ -105,9 +105,15 @@ class Table:
                 self.origin[_module_of(Path(new))[0]] = (_module_of(Path(old))[0], old.endswith("__init__.py"))
 
     def new_home(self, module: str, name: str | None) -> str:
+        """Where ``module``'s ``name`` lives now (a moved module, then a name moved out of it)."""
         if name is not None and f"{module}.{name}" in self.symbols:
             return self.symbols[f"{module}.{name}"]
-        return self.modules.get(module, module)
+        moved = self.modules.get(module, module)
+        return self.symbols.get(f"{moved}.{name}", moved)
+
+    def knows(self, module: str, name: str) -> bool:
+        """Whether the table says where ``module``'s ``name`` went."""
+        return f"{module}.{name}" in self.symbols or f"{module}.{name}" in self.modules
 
 
 def _module_of(path: Path) -> tuple[str, bool]:
@@ -185,8 +191,9 @@ def rewrite(path: Path, layout: Layout, table: Table) -> str | None:
                 continue
         else:
             module = _absolute(node.level, node.module, here, here_pkg)
-            if _works(layout, table, module, names):
-                if not any(f"{module}.{n}" in table.symbols for n in names):
+            if module is not None and layout.names(module) is not None and all(
+                    layout.has(module, n) or table.knows(module, n) for n in names):
+                if _works(layout, table, module, names) and not any(table.knows(module, n) for n in names):
                     continue
             else:
                 module = _absolute(node.level, node.module, old_here, old_pkg)

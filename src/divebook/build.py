@@ -50,7 +50,7 @@ def prepare(options: BuildOptions) -> BuildContext:
     out = options.out_dir()
     if options.tab not in (None, "all") and options.tab not in config.tab_names:
         raise UsageError(f"--tab {options.tab}: the book has tabs {', '.join(config.tab_names)}")
-    from .languages.views import check_lang_option
+    from .languages import check_lang_option
 
     check_lang_option(options.lang, config)
     return BuildContext(options, config, out, Store(out / ".cache"), diags)
@@ -95,7 +95,7 @@ def execute_stage(ctx: BuildContext) -> None:
 def transform_stage(ctx: BuildContext) -> None:
     start = time.perf_counter()
     assert ctx.book is not None
-    from .languages.views import resolve_languages
+    from .languages import resolve_languages
 
     if not resolve_languages(ctx):  # a translated book resolves one book per language
         resolve_book(ctx.book, ctx.config, ctx.store, ctx.diags)

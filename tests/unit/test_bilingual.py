@@ -6,7 +6,8 @@ import textwrap
 from pathlib import Path
 
 from divebook.diagnostics import Diagnostics
-from divebook.languages.pairing import companion_of, is_companion, pair_page
+from divebook.languages.files import companion_of, is_companion
+from divebook.languages.pairing import pair_page
 from divebook.languages.script import LanguagePair, block_text
 from divebook.reader.page import read_page
 from divebook.tree import (
@@ -437,7 +438,7 @@ def test_the_real_preface_pairs_every_translated_paragraph(corpus):
 
 def test_a_book_says_which_language_is_the_original(tmp_path):
     from divebook.config import load_config
-    from divebook.languages.pairing import book_languages
+    from divebook.languages.book import book_languages
 
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "divebook.toml").write_text('[project]\nlang = "ko"\n\n[translation]\norigin_lang = "en"\n')

@@ -33,60 +33,22 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..config import Config
-from ..confine import book_file
 from ..diagnostics import Diagnostics
 from ..tree import (
-    Bibliography, Block, Cite, Code, CodeCell, Directive, Figure, FootnoteDef, HardBreak, Heading,
-    Image, Inline, Link, ListBlock, Math, MathBlock, Origin, Page, Paragraph, Pos, Quote, Raw, Ref,
-    Rule, SoftBreak, Table, TabContent, Toc, Translated, walk_blocks, walk_inlines,
+    Block, CodeCell, Figure, Heading, ListBlock, MathBlock, Origin, Page, Paragraph, Pos,
+    Table, Translated, walk_blocks,
+)
+from .compare import (
+    _ALWAYS_NEUTRAL, _CONTAINERS, _describe, _facts, _harmonise, _is_neutral_block, _kind,
+    _pos, _same_content, _signature, _split_children, _text_key,
 )
 from .script import (
     AMBIGUOUS, NEUTRAL, ORIGIN, TRANSLATION, UNKNOWN, LanguagePair, block_text, count_scripts,
     line_texts, share,
 )
-
-#: Suffix of the original in the paired-files layout: ``x.md`` + ``x_origin.md``.
-ORIGIN_SUFFIX = "_origin.md"
-
-_CONTAINERS = (ListBlock, Quote, TabContent, Directive, FootnoteDef)
-_ALWAYS_NEUTRAL = (CodeCell, MathBlock, Toc, Raw, Rule, Bibliography)
-
-
-def book_languages(config: Config) -> LanguagePair | None:
-    """The book's original and translation languages, or None for a one-language book."""
-    origin, lang = config.origin_lang.strip(), config.lang.strip()
-    if not origin or not lang or origin.lower() == lang.lower():
-        return None
-    return LanguagePair(origin, lang)
-
-
-def companion_of(source: str) -> str:
-    """``ch/x.md`` -> ``ch/x_origin.md``, where the paired layout keeps the original."""
-    return source[: -len(".md")] + ORIGIN_SUFFIX
-
-
-def is_companion(source: str, sources: list[str] | set[str]) -> bool:
-    """Whether ``source`` is the original of another page (``x_origin.md`` beside ``x.md``)."""
-    if not source.endswith(ORIGIN_SUFFIX):
-        return False
-    return source[: -len(ORIGIN_SUFFIX)] + ".md" in sources
-
-
-def companion_bytes(root: Path, source: str) -> bytes:
-    """The bytes of ``source``'s original in the paired layout, b"" when it has none."""
-    path = book_file(root, companion_of(source))
-    if path is None:  # a link out of the book is no original (find_markdown reports it)
-        return b""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
 
 
 def pair_page(page: Page, langs: LanguagePair, diags: Diagnostics,
@@ -124,15 +86,6 @@ _MIXED = "mixed"
 class _Item:
     block: Block
     side: str
-
-
-def _kind(block: Block) -> str:
-    """Blocks of the same kind can translate each other."""
-    return type(block).__name__
-
-
-def _text_key(block: Block) -> str:
-    return " ".join(block_text(block).split())
 
 
 @dataclass
@@ -513,73 +466,6 @@ class _Pairer:
         return self._untranslated(block)
 
 
-# --------------------------------------------------------------------------
-# Helpers
-# --------------------------------------------------------------------------
-
-
-def _pos(block: Block) -> Pos:
-    return getattr(block, "pos", Pos(""))
-
-
-def _is_neutral_block(block: Block) -> bool:
-    """Blocks with nothing to translate (an image without caption, ``autoclass``)."""
-    return isinstance(block, _ALWAYS_NEUTRAL) or (
-        isinstance(block, (Figure, Directive)) and not block_text(block).strip())
-
-
-def _signature(block: Block, coarse: bool) -> tuple:
-    """What must match for two blocks of the two files to be one block of the book."""
-    if isinstance(block, CodeCell):
-        return ("code",) if coarse else ("code", block.source.strip(), tuple(block.tabs))
-    if isinstance(block, MathBlock):
-        return ("math",) if coarse else ("math", "".join(block.latex.split()))
-    if isinstance(block, Figure):
-        return ("figure", block.src)
-    if isinstance(block, ListBlock):
-        return ("list",) if coarse else ("list", block.ordered, len(block.items))
-    if isinstance(block, TabContent):
-        return ("tab", tuple(block.tabs))
-    if isinstance(block, Heading):
-        return ("heading",)
-    if isinstance(block, Toc):
-        return ("toc",) if coarse else ("toc", tuple(e.text for e in block.entries))
-    if isinstance(block, Paragraph) and not coarse:
-        # What a translation keeps (code, math, references, links) tells paragraphs apart.
-        facts = _facts(block)
-        return ("paragraph",) + tuple(sorted((k, x) for k, c in facts.items() for x in c.elements()))
-    return (_kind(block),)
-
-
-def _same_content(a: Block, b: Block) -> bool:
-    """Whether two shared blocks (code, math, figures...) say the same thing."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, CodeCell):
-        return a.source.strip() == b.source.strip() and a.tabs == b.tabs  # type: ignore[union-attr]
-    if isinstance(a, MathBlock):
-        return "".join(a.latex.split()) == "".join(b.latex.split())  # type: ignore[union-attr]
-    if isinstance(a, Figure):
-        return a.src == b.src  # type: ignore[union-attr]
-    if isinstance(a, Raw):
-        return a.text.strip() == b.text.strip()  # type: ignore[union-attr]
-    if isinstance(a, Toc):
-        return [e.text for e in a.entries] == [e.text for e in b.entries]  # type: ignore[union-attr]
-    if isinstance(a, Directive):
-        return (a.name, a.argument) == (b.name, b.argument)  # type: ignore[union-attr]
-    return isinstance(a, Rule)
-
-
-def _split_children(children: list[Inline], cut: int) -> tuple[list[Inline], list[Inline]]:
-    """The inlines of the lines before line ``cut`` and from it on (breaks dropped at the cut)."""
-    line = 0
-    for index, node in enumerate(children):
-        if isinstance(node, (SoftBreak, HardBreak)):
-            line += 1
-            if line == cut:
-                return children[:index], children[index + 1:]
-    return children, []
-
 
 def _pair_item_blocks(pair: Translated) -> list[Block]:
     """A list item paired with an item: the blocks of the item, paired one by one."""
@@ -606,153 +492,4 @@ def _pair_item_blocks(pair: Translated) -> list[Block]:
     return out
 
 
-def _harmonise(original: Block, translation: Block, diags: Diagnostics, change: bool = True) -> None:
-    """Both sides of an interleaved pair get the same heading level and the same label.
-
-    ``change=False`` (paired files): each file is built as written, so the
-    differences are only reported.
-    """
-    where = f"line {original.pos.line}" if change else str(original.pos)  # type: ignore[union-attr]
-    if isinstance(original, Heading) and isinstance(translation, Heading) \
-            and original.level != translation.level:
-        diags.warning(translation.pos, f"this heading is level {translation.level} ("
-                      f"{'#' * translation.level}) but its original at {where} is "
-                      f"level {original.level}" + ("; the original's level is used" if change else ""),
-                      "translation-heading")
-        if change:
-            translation.level = original.level
-    o_label = getattr(original, "label", None)
-    t_label = getattr(translation, "label", None)
-    if not hasattr(original, "label") or not hasattr(translation, "label"):
-        return
-    if o_label and t_label and o_label != t_label:
-        diags.warning(translation.pos, f"the translation is labelled `{t_label}` but its original at "  # type: ignore[union-attr]
-                      f"{where} is `{o_label}`" + (f"; `{o_label}` is used for both" if change else
-                                                   "; references to either name work in one "
-                                                   "language only"),
-                      "translation-mismatch")
-        if change:
-            translation.label = o_label  # type: ignore[union-attr]
-    elif not change:
-        if bool(o_label) != bool(t_label):
-            label, side = (o_label, "original") if o_label else (t_label, "translation")
-            diags.warning(translation.pos, f"only the {side} is labelled (`{label}`, "  # type: ignore[union-attr]
-                          f"original at {where}); label both alike", "translation-mismatch")
-    elif o_label and not t_label:
-        translation.label = o_label  # type: ignore[union-attr]
-    elif t_label and not o_label:
-        original.label = t_label  # type: ignore[union-attr]
-
-
-_URL_END = re.compile(r"/+$")
-
-
-def _norm_url(url: str) -> str:
-    url = url.strip()
-    url = re.sub(r"^https?://", "//", url, flags=re.I)
-    return _URL_END.sub("", url)
-
-
-def _facts(block: Block) -> dict[str, Counter[str]]:
-    """Inline code, math, referenced labels and link targets of a block, counted."""
-    facts: dict[str, Counter[str]] = {"code": Counter(), "math": Counter(), "labels": Counter(),
-                                      "links": Counter()}
-    for b in walk_blocks([block]):
-        label = getattr(b, "label", None)
-        if label and not isinstance(b, Heading):
-            facts["labels"][label] += 1
-        for inlines in _inline_lists(b):
-            for node in walk_inlines(inlines):
-                if isinstance(node, Code):
-                    facts["code"][node.text.strip()] += 1
-                elif isinstance(node, Math):
-                    facts["math"]["".join(node.latex.split())] += 1
-                elif isinstance(node, Ref):
-                    facts["labels"][node.target] += 1
-                elif isinstance(node, Cite):
-                    for key in node.keys:
-                        facts["labels"][key] += 1
-                elif isinstance(node, Link):
-                    facts["links"][_norm_url(node.url)] += 1
-                elif isinstance(node, Image):
-                    facts["links"][_norm_url(node.src)] += 1
-    if isinstance(block, Figure):
-        facts["links"][_norm_url(block.src)] += 1
-    return facts
-
-
-def _inline_lists(block: Block) -> list[list[Inline]]:
-    from ..tree import block_inlines
-
-    return list(block_inlines(block))
-
-
-def _describe(block: Block) -> str:
-    if isinstance(block, ListBlock) and len(block.items) == 1:
-        return "list item"
-    return {
-        "Heading": "heading", "Paragraph": "paragraph", "ListBlock": "list", "Figure": "figure caption",
-        "Table": "table", "Quote": "quote", "TabContent": "tab text", "CodeCell": "code cell",
-        "MathBlock": "equation", "Directive": "directive", "FootnoteDef": "footnote", "Raw": "HTML block",
-    }.get(_kind(block), _kind(block).lower())
-
-
-def written_in_one_language(pages: list[Page], langs: LanguagePair) -> bool:
-    """Whether a translated book holds its translation alone: no ``x_origin.md``, no
-    original paired anywhere, and some page written in the translation (d2l-ja, whose
-    title page kept its English title, is one).  Such a book is read as written, in one
-    language."""
-    if any(page.origin is not None for page in pages):
-        return False  # x_origin.md files: the original's site is built from them
-    if any(isinstance(b, Translated) and b.original is not None and b.translation is not None
-           for page in pages for b in walk_blocks(page.blocks)):
-        return False
-    pairer = _Pairer(langs, Diagnostics())
-    return any(not any(isinstance(b, Translated) for b in walk_blocks(page.blocks))
-               and pairer.written_in_translation(page.blocks) for page in pages)
-
-
-def as_written(blocks: list[Block]) -> list[Block]:
-    """``blocks`` without their pairing, in source order (for a book in one language)."""
-    out: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Translated):
-            out.extend(as_written([b for b in (block.original, block.translation, *block.more)
-                                   if b is not None]))
-            continue
-        if isinstance(block, ListBlock):
-            block.items = [as_written(item) for item in block.items]
-        elif isinstance(block, _CONTAINERS):
-            block.children = as_written(block.children)  # type: ignore[union-attr]
-        out.append(block)
-    return out
-
-
-#: Codes of the problems that only a bilingual reading reports.
-PAIRING_CODES = frozenset({
-    "untranslated", "translation-extra", "translation-mismatch", "translation-heading",
-    "translation-order", "translation-split", "translation-language", "translation-mixed",
-})
-
-
-def read_origin_page(root: Path, source: str, tab_names: list[str]) -> Origin | None:
-    """Read ``source``'s ``x_origin.md`` if it has one (the paired layout).
-
-    Its problems stay with it: nothing in the original can fail a build of
-    the translation.
-    """
-    from ..reader.page import read_page
-
-    companion = companion_of(source)
-    data = companion_bytes(root, source)
-    if not data and (book_file(root, companion) is None or not (root / companion).is_file()):
-        return None
-    problems = Diagnostics()
-    page = read_page(root, companion, data, tab_names, problems)
-    return Origin(page, problems=problems.items)
-
-
-__all__ = [
-    "book_languages", "companion_of", "is_companion", "companion_bytes", "pair_page",
-    "read_origin_page", "ORIGIN_SUFFIX", "written_in_one_language", "as_written", "PAIRING_CODES",
-]
+__all__ = ["pair_page"]

@@ -31,7 +31,7 @@ from ..cache import Store, digest
 from ..config import Config
 from ..diagnostics import Diagnostics
 from ..diagnostics import Diagnostic
-from .pairing import ORIGIN_SUFFIX
+from .files import ORIGIN_SUFFIX
 from .script import LanguagePair, block_text
 from ..tree import Block, Book, CodeCell, Page, Translated, plain_text, walk_blocks
 

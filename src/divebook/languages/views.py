@@ -230,7 +230,7 @@ def side_by_side(paired: list[Block], translated: list[Block], original: list[Bl
 def check_lang_option(lang: str | None, config) -> None:  # type: ignore[no-untyped-def]
     """``--lang``: a language of the book, or ``all``; a UsageError otherwise."""
     from ..context import UsageError
-    from .pairing import book_languages
+    from .book import book_languages
     from .script import base_lang
 
     if lang in (None, "all"):
@@ -351,7 +351,7 @@ def resolve_languages(ctx: "BuildContext") -> bool:
     ``--lang`` names the original), resolved in place; ``ctx.views`` lists
     every view to write.
     """
-    from .pairing import book_languages
+    from .book import book_languages
     from .status import mark_stale, page_pairs, translation_status
 
     assert ctx.book is not None

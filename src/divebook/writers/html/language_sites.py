@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ...diagnostics import Diagnostics
-from ...languages.i18n import strings as ui_strings
+from ...languages import ui_strings
 from ...tree import Book, Heading, Link, Page, Paragraph, Pos, Table, TableCell, Text
 from .languages import STATUS_SOURCE
 from .site import HtmlResult, write_html
@@ -54,7 +54,7 @@ def status_page(status: dict, lang: str, side_by_side: bool) -> Page:
         if paired:
             row.append(TableCell([Text(str(page.get("problems", 0)))]))
         if side_by_side:
-            from ...languages.views import SIDE_BY_SIDE_DIR
+            from ...languages import SIDE_BY_SIDE_DIR
 
             row.append(TableCell([Link(f"{SIDE_BY_SIDE_DIR}/{page['output']}", [Text(s["side_by_side"])])]))
         body.append(row)
@@ -77,7 +77,7 @@ def _with_status(book: Book, page: Page) -> Book:
 
 def write_language_sites(ctx: BuildContext) -> HtmlResult:
     """``divebook build html`` for a translated book: every view into ``OUT/html``."""
-    from ...languages.views import SIDE_BY_SIDE, TRANSLATION
+    from ...languages import SIDE_BY_SIDE, TRANSLATION
 
     total = HtmlResult()
     status = ctx.extra.get("translation")

@@ -21,13 +21,12 @@ import posixpath
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ...languages.i18n import language_name
-from ...languages.i18n import strings as ui_strings
+from ...languages import language_name, ui_strings
 from ...tree import Translated
 from .text import esc, relative_url
 
 if TYPE_CHECKING:
-    from ...languages.views import LanguageView
+    from ...languages import LanguageView
     from .nodes import PageRenderer, Site
 
 #: The status page (a page of the default-language site, in no toc).
@@ -85,7 +84,7 @@ def _in_origin_language(site: "Site") -> "Site":
 
 def page_languages(view: "LanguageView", page_output: str, output: str, source: str) -> dict:
     """Template variables of one page: the language switcher and the side-by-side link."""
-    from ...languages.views import ORIGINAL, SIDE_BY_SIDE, TRANSLATION, view_prefix
+    from ...languages import ORIGINAL, SIDE_BY_SIDE, TRANSLATION, view_prefix
 
     langs = view.langs
     if source == STATUS_SOURCE:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from ...bookpaths import book_path, readable, url_of
 from ...confine import book_file, outside_message
 from ...diagnostics import Diagnostics
-from ...languages.i18n import reference_text
+from ...languages import reference_text
 from ...codemarks import strip_hide_marks
 from ...tree import (
     BibItem, Bibliography, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef,

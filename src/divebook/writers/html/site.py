@@ -26,7 +26,7 @@ from ...config import Config
 from ...confine import book_file
 from ...diagnostics import Diagnostic, Diagnostics
 from ...fingerprint import code_digest
-from ...languages.i18n import strings as ui_strings
+from ...languages import ui_strings
 from ...parallel import fork_map
 from ...transforms.tabs import group_tabs
 from ...tree import Book, Page, TocNode, plain_text
@@ -39,7 +39,7 @@ from .icons import icon, icon_for
 from .search import mark_removed
 
 if TYPE_CHECKING:
-    from ...languages.views import LanguageView
+    from ...languages import LanguageView
 
 #: the list of pages, beside each language's index.html
 PAGES_JS = "_pages.js"

@@ -32,7 +32,7 @@ from ...bookpaths import book_path, is_local
 from ...cache import Store, digest, write_if_changed
 from ...config import Config
 from ...diagnostics import Diagnostics
-from ...languages.i18n import strings as ui_strings
+from ...languages import ui_strings
 from ...transforms.tabs import select_tab
 from ...tree import (
     Bibliography, Block, Book, Directive, Figure, Heading, Image, MathBlock, Page, Pos, Table,
@@ -425,7 +425,7 @@ def write_pdf_target(ctx: "BuildContext") -> None:  # type: ignore[name-defined]
     A translated book has a PDF per language (``ctx.views``): the book's own
     language as ``<name>.pdf``, the original as ``<name>-<lang>.pdf``.
     """
-    from ...languages.views import language_books
+    from ...languages import language_books
 
     assert ctx.book is not None
     out = ctx.out / "pdf"

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from ...bookpaths import book_path, readable
 from ...diagnostics import Diagnostics
-from ...languages.i18n import reference_text
+from ...languages import reference_text
 from ...codemarks import strip_hide_marks
 from ...tree import (
     Bibliography, BibItem, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef,
