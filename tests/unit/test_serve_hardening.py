@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from divebook import serve as serve_module
+from divebook.serve import site as serve_module
 from divebook.serve import host_allowed, static_server
 
 
