@@ -193,3 +193,13 @@ def test_function_level_and_relative_imports_are_read(tmp_path):
     assert graph["divebook.low"] == {"divebook.sub.high": True}
     assert graph["divebook.sub.high"] == {"divebook.low": True}
     assert cycles(graph) == [["divebook.low", "divebook.sub.high"]]
+
+
+MAX_LINES = 500
+
+
+def test_no_module_is_over_500_lines():
+    """Big modules are split by concern (issue 15): a module is read in one sitting."""
+    long = {name: n for name, path in modules().items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"modules over {MAX_LINES} lines (move a cohesive group out): {long}"

@@ -1,4 +1,4 @@
-"""One page's document tree -> LaTeX, the way ``html_nodes`` does it for the website.
+"""One page's document tree -> LaTeX, the way ``writers/html/nodes.py`` does it for the website.
 
 A table of small functions keyed by node type.  Numbers, labels and
 reference texts come from the resolved tree and ``i18n``, exactly as the
@@ -10,7 +10,7 @@ Inline content is written in one of three modes: ``body`` (running text),
 follows the block) and ``toc`` (what goes into the table of contents and
 PDF bookmarks: no footnotes, no links).
 
-Every block starts with a mark from ``latex_linemap`` so that a LaTeX
+Every block starts with a mark from ``linemap.py`` so that a LaTeX
 error can be traced to the Markdown that produced it.
 """
 
@@ -22,25 +22,24 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from ...bookpaths import book_path, readable
 from ...diagnostics import Diagnostics
-from ...languages import reference_text
 from ...codemarks import strip_hide_marks
 from ...tree import (
-    Bibliography, BibItem, Block, Cite, Code, CodeCell, Directive, Emph, FootnoteDef,
-    FootnoteRef, Figure, HardBreak, Heading, Image, Inline, Link, ListBlock, Math, MathBlock,
-    Output, Paragraph, Pos, Quote, Raw, RawInline, Ref, Role, Rule, SoftBreak, Strike, Strong,
-    Table, TabContent, TabGroup, Text, Toc, Translated, plain_text, walk_blocks,
+    Bibliography, BibItem, Block, CodeCell, Directive, FootnoteDef, Figure, Heading, Inline,
+    ListBlock, MathBlock, Output, Paragraph, Pos, Quote, Raw, Rule, Table, TabContent,
+    TabGroup, Toc, Translated, plain_text, walk_blocks,
 )
 from ..code.highlight import highlight_latex
 from ..html.outputs import clean_stream, strip_ansi
-from .escape import escape_code, escape_text, escape_url, label_key, strip_controls
+from .escape import escape_code, escape_text, strip_controls
 from .images import ImageMaker, PdfImage
-from .linemap import Marks, strip_marks
+from .linemap import Marks
 from .math import prepare_math
 from ..math.mathml import brace_problem
+from .inlines import InlineLatex, cite_key, page_key
 
 #: LaTeX sectioning commands by depth in the book (1 = chapter).
 SECTIONS = ["chapter", "section", "subsection", "subsubsection", "paragraph", "subparagraph"]
@@ -66,15 +65,6 @@ class LatexSite:
     keys: set[str] = field(default_factory=set)
     #: bibliography keys printed in this PDF (citations link to them)
     bib_keys: set[str] = field(default_factory=set)
-
-
-def page_key(page: str, anchor: str = "") -> str:
-    """The label of a page (``anchor`` "") or of a place on it."""
-    return label_key(page, anchor)
-
-
-def cite_key(key: str) -> str:
-    return label_key("cite", key)
 
 
 def only_applies(expression: str) -> bool:
@@ -116,7 +106,7 @@ class PageLatex:
     images: set[str] = field(default_factory=set)
 
 
-class LatexRenderer:
+class LatexRenderer(InlineLatex):
     """Renders the blocks of one page (already cut to one tab)."""
 
     def __init__(self, site: LatexSite, source: str, depth: int, diags: Diagnostics,
@@ -440,98 +430,6 @@ class LatexRenderer:
                for k, n in enumerate(notes, 1)]
         return "".join(out) + f"\\addtocounter{{footnote}}{{{len(notes)}}}\n"
 
-    # ---------------------------------------------------------------- inlines
-
-    def inlines(self, nodes: list[Inline], mode: str = "body") -> str:
-        return "".join(self.inline(n, mode) for n in nodes)
-
-    def inline(self, node: Inline, mode: str = "body") -> str:
-        handler = _INLINES.get(type(node))
-        return handler(self, node, mode) if handler else ""
-
-    def math(self, m: Math, mode: str) -> str:
-        prepared = prepare_math(m.latex, display=False)
-        if prepared.problem:
-            self._math_problem(m.latex, prepared.problem, self.pos)
-            return f"\\dbmatherror{{{escape_code(m.latex)}}}"
-        if m.display and mode == "body":
-            return f"\\[{prepared.tex}\\]"
-        if m.display:
-            return f"${{\\displaystyle {prepared.tex}}}$"
-        return f"${prepared.tex}$"
-
-    def ref(self, r: Ref, mode: str) -> str:
-        if not r.resolved:
-            return escape_text(r.text or r.target)
-        text = reference_text(r, self.site.lang)
-        key = page_key(r.page or "", r.anchor or "")
-        if mode == "toc" or key not in self.site.keys:
-            return escape_text(text)
-        if r.kind == "eqref" and r.label_kind == "equation" and r.number:
-            return f"\\eqref{{{key}}}"  # "(3.1.2)": the \\tag the equation carries
-        return f"\\hyperref[{key}]{{{escape_text(text)}}}"
-
-    def cite(self, c: Cite, mode: str) -> str:
-        def link(key: str, text: str) -> str:
-            if mode == "toc" or key not in self.site.bib_keys:
-                return escape_text(text)
-            return f"\\hyperlink{{{cite_key(key)}}}{{{escape_text(text)}}}"
-
-        if c.kind == "citet":
-            parts = [f"{escape_text(e.authors)} ({link(e.key, e.year)})" if e.found
-                     else escape_text(e.key) for e in c.entries]
-            return ", ".join(parts)
-        parts = [link(e.key, f"{e.authors}, {e.year}") if e.found else escape_text(e.key)
-                 for e in c.entries]
-        return f"({'; '.join(parts)})"
-
-    def link(self, link: Link, mode: str) -> str:
-        content = self.inlines(link.children, "toc" if mode == "toc" else mode)
-        if mode == "toc":
-            return content
-        if link.target_page:
-            key = page_key(link.target_page, link.target_anchor or "")
-            if key not in self.site.keys:
-                key = page_key(link.target_page)
-            return f"\\hyperref[{key}]{{{content}}}" if key in self.site.keys else content
-        parts = urlsplit(link.url)
-        if not parts.scheme and not parts.netloc and parts.fragment and not parts.path:
-            key = page_key(self.source, parts.fragment)
-            return f"\\hyperref[{key}]{{{content}}}" if key in self.site.keys else content
-        if not parts.scheme:
-            return content  # a file next to the page: nothing to open from paper
-        shown = plain_text(link.children).strip()
-        if shown in (link.url.strip(), unquote(link.url).strip()):  # an autolink: <https://...>
-            content = f"\\dburl{{{escape_code(shown)}}}"
-        return f"\\href{{{escape_url(link.url)}}}{{{content}}}"
-
-    def footnote_ref(self, f: FootnoteRef, mode: str) -> str:
-        if mode == "toc":
-            return ""
-        definition = self.footnotes.get(f.label)
-        text = self._footnote_text(definition) if definition else escape_text(f"[{f.label}]")
-        if mode == "moving":
-            self.pending_notes.append(text)
-            return f"\\dbnotemark{{{len(self.pending_notes)}}}"
-        return f"\\footnote{{{text}}}"
-
-    def _footnote_text(self, f: FootnoteDef) -> str:
-        parts = []
-        for block in f.children:
-            if isinstance(block, Paragraph):
-                parts.append(self.inlines(block.children, "moving"))
-            elif isinstance(block, CodeCell):
-                parts.append(f"\\texttt{{{escape_code(block.source)}}}")
-            else:
-                parts.append(strip_marks(self.block(block)).replace("\n", " "))
-        return " \\par ".join(p.strip() for p in parts if p.strip())
-
-    def inline_image(self, node: Image, mode: str) -> str:
-        tex = self.image(node.src, self.pos)
-        if tex.startswith("\\dbimage"):
-            return "\\protect" + tex if mode != "body" else tex
-        return tex
-
 
 def shown_side(t: Translated) -> list[Block]:
     """What a one-language document shows of a translated pair."""
@@ -594,22 +492,4 @@ _BLOCKS: dict[type, Callable[[LatexRenderer, Block], str]] = {
     Rule: LatexRenderer.rule,
     FootnoteDef: LatexRenderer.footnote_def,
     Translated: LatexRenderer.translated,
-}
-
-_INLINES: dict[type, Callable[[LatexRenderer, Inline, str], str]] = {
-    Text: lambda r, n, mode: escape_text(n.text),
-    Emph: lambda r, n, mode: f"\\emph{{{r.inlines(n.children, mode)}}}",
-    Strong: lambda r, n, mode: f"\\textbf{{{r.inlines(n.children, mode)}}}",
-    Strike: lambda r, n, mode: f"\\dbstrike{{{r.inlines(n.children, mode)}}}",
-    Code: lambda r, n, mode: f"\\texttt{{{escape_code(n.text)}}}",
-    Math: LatexRenderer.math,
-    Link: LatexRenderer.link,
-    Image: LatexRenderer.inline_image,
-    SoftBreak: lambda r, n, mode: "\n" if mode == "body" else " ",
-    HardBreak: lambda r, n, mode: "\\newline{}\n" if mode == "body" else " ",
-    RawInline: lambda r, n, mode: n.text if n.format in ("latex", "tex") else "",
-    Ref: LatexRenderer.ref,
-    Cite: LatexRenderer.cite,
-    FootnoteRef: LatexRenderer.footnote_ref,
-    Role: lambda r, n, mode: f"\\texttt{{:{escape_code(n.name)}:`{escape_code(n.content)}`}}",
 }
