@@ -30,7 +30,7 @@ from divebook.tree import (
 from divebook.writers.latex.book import write_pdf
 from divebook.writers.latex.run import needs_rerun
 from tests.conftest import REPO, require_tool, write_book
-from tests.unit.test_latex_images import make_png
+from tests.unit.writers.latex.test_images import make_png
 
 pytestmark = pytest.mark.tex
 

@@ -16,7 +16,7 @@ from divebook.reader.markdown import parser
 from divebook.writers.latex.book import render_book
 from divebook.writers.latex.images import ImageMaker
 
-from tests.unit.test_latex_images import make_png
+from tests.unit.writers.latex.test_images import make_png
 
 BOOK = {
     "index.md": "# Book\n\n```toc\n:numbered:\n\nch/figs\n```\n",

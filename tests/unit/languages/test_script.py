@@ -95,7 +95,7 @@ def test_language_codes():
 # UI strings
 # --------------------------------------------------------------------------
 
-I18N = Path(__file__).resolve().parents[2] / "src" / "divebook" / "languages" / "i18n"
+I18N = Path(__file__).resolve().parents[3] / "src" / "divebook" / "languages" / "i18n"
 
 
 def test_every_language_has_every_ui_string():

@@ -25,7 +25,7 @@ from divebook.reader.convert import child_nodes, closing, node_type
 from divebook.reader.markdown import parser
 from divebook.reader.slides import strip_slide_marks
 
-from tests.unit.test_reader_fuzz import FRAGMENTS
+from tests.unit.reader.test_page_fuzz import FRAGMENTS
 
 Shape = tuple[str, int, int, list["Shape"]]  # type, first line, id of the attribute token, children
 

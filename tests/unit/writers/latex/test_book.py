@@ -19,7 +19,7 @@ from divebook.writers.latex.book import pdf_name, pdf_tabs, render_book, write_p
 from divebook.writers.latex.images import ImageMaker
 from divebook.writers.latex.nodes import latex_length, only_applies
 
-from tests.unit.test_latex_images import make_png
+from tests.unit.writers.latex.test_images import make_png
 
 BOOK = {
     "config.ini": """

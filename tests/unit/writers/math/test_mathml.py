@@ -26,7 +26,7 @@ from divebook.writers.math import mathml as mathml_module
 from divebook.writers.math.mathml import MathError, _serialize, brace_problem, to_mathml
 from divebook.writers.math.mathml_tex import correct, prepare, restore_text
 
-REPO = Path(__file__).resolve().parent.parent.parent
+REPO = Path(__file__).resolve().parents[4]
 
 # The rewrites and the unknown-command pattern are the module's own; what the
 # reference below does differently is apply them always, one by one.
