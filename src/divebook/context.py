@@ -81,7 +81,7 @@ class BuildContext:
     stages: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, list[str]] = field(default_factory=dict)  # target -> files written
     extra: dict[str, object] = field(default_factory=dict)  # report fields added by stages
-    #: a translated book's renderings (transforms.languages.LanguageView): each language and
+    #: a translated book's renderings (languages.views.LanguageView): each language and
     #: the side-by-side pages; ``book`` is the first of them.  Empty for a one-language book.
     views: list = field(default_factory=list)
 

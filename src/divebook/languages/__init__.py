@@ -10,7 +10,7 @@ How a book in two languages is read, viewed and reported (docs/translation.md):
   resolved as a book of its own;
 * ``status.py``: how far the translation has come (``git blame``), and
   ``report.py``: ``divebook check --translation`` (a command, above the stages);
-* ``i18n.py``: the interface's own strings in the book's language.
+* ``i18n.py``: the strings of the book's pages and PDF (captions, buttons) in its language.
 
 The website's parts for translated books stay with the website
 (``writers/html/languages.py`` and ``language_sites.py``).  ``ORIGINAL``,

@@ -1,4 +1,4 @@
-"""UI strings in the book's language (``i18n/<lang>.toml``; English fills gaps)."""
+"""UI strings in the book's language (``languages/i18n/<lang>.toml``; English fills gaps)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ come in one of two layouts, both read unchanged:
 * **interleaved**: each original block (heading, paragraph, list, caption,
   ``:begin_tab:`` prose) is followed by its translation; code and
   equations appear once and are shared.  Each block's language is told
-  from its script (``reader/languages.py``).  Lists pair item by item:
+  from its script (``script.py``).  Lists pair item by item:
   alternating items, or a run of original items followed by as many
   translated ones (d2l's summaries).
 * **paired files**: ``x.md`` holds the translation and ``x_origin.md`` the

@@ -1,7 +1,7 @@
 """``divebook check --translation``: the translation status, printed and kept in report.json.
 
 The status itself is worked out during the transform stage
-(``translation.translation_status``) and travels in ``ctx.extra["translation"]``,
+(``status.translation_status``) and travels in ``ctx.extra["translation"]``,
 so every build's report.json has it too.
 """
 

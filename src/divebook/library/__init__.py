@@ -1,6 +1,6 @@
 """The companion library's interface to the rest of divebook.
 
-The library writer (``writers/library.py``) gathers ``#@save`` code into one
+The library writer (``library/write.py``) gathers ``#@save`` code into one
 module per tab under ``OUT/lib``.  Execution needs a few things from it,
 kept here so both sides agree: where the package lives, which library files
 a page's code imports and their digest (for the cache key), and the

@@ -3,7 +3,7 @@
 ``blocks.py`` finds what a mark saves in one cell, ``collect.py`` walks the
 book for one tab, ``module.py`` folds the blocks into a module,
 ``imports.py`` and ``aliases.py`` write its head and tail.  The library
-writer (``writers/library.py``) writes the result; ``divebook check`` runs
+writer (``write.py``) writes the result; ``divebook check`` runs
 the same build in memory and adds the checks in ``checks.py``.
 """
 

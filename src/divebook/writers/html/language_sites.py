@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def status_page(status: dict, lang: str, side_by_side: bool) -> Page:
-    """A page of the website showing ``status`` (translation.translation_status)."""
+    """A page of the website showing ``status`` (languages.status.translation_status)."""
     s = ui_strings(lang)
     pos = Pos(STATUS_SOURCE, 0)
     total = status["book"]

@@ -341,7 +341,7 @@ class PageRenderer:
 
     def translated(self, t: Translated) -> str:
         # One language: the translation, or the original marked as untranslated;
-        # side by side: both (writers/html_languages.py).
+        # side by side: both (writers/html/languages.py).
         from .languages import render_translated
 
         return render_translated(self, t)

@@ -230,7 +230,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     With ``dry_run`` every page is rendered in memory and nothing is written:
     ``divebook check`` uses it to find what only rendering finds.  ``view``:
     one language (or the side-by-side pages) of a translated book, written
-    under its prefix with a language switcher (see writers/html_languages.py).
+    under its prefix with a language switcher (see writers/html/languages.py).
     Pages whose render key changed are rendered on ``jobs`` processes.
 
     ``only``: render just these pages, whatever their keys, and forget their
