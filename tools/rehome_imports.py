@@ -165,12 +165,18 @@ def _works(layout: Layout, table: Table, module: str | None, names: list[str]) -
                                       for n in names)
 
 
-def rewrite(path: Path, layout: Layout, table: Table) -> str | None:
-    """The file's text with its imports re-homed, or None when nothing changes."""
+def rewrite(path: Path, layout: Layout, table: Table, here: tuple[str, bool] | None = None) -> str | None:
+    """The file's text with its imports re-homed, or None when nothing changes.
+
+    ``here``: the file's dotted module and whether it is a package's ``__init__``
+    (default: from its place under ``src/``; outside it, relative imports are left).
+    """
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
-    here, here_pkg = _module_of(path.resolve().relative_to(ROOT)) if path.resolve().is_relative_to(SRC) \
-        else ("", False)
+    if here is None:
+        here = _module_of(path.resolve().relative_to(layout.src.parent)) \
+            if path.resolve().is_relative_to(layout.src) else ("", False)
+    here, here_pkg = here
     old_here, old_pkg = table.origin.get(here, (here, here_pkg))
     edits: list[tuple[int, int, str]] = []
     for node in ast.walk(ast.parse(text)):
@@ -187,8 +193,10 @@ def rewrite(path: Path, layout: Layout, table: Table) -> str | None:
             if not (node.module or "").startswith("divebook"):
                 continue
             module = node.module
-            if _works(layout, table, module, names) and not any(f"{module}.{n}" in table.symbols for n in names):
+            if _works(layout, table, module, names) and not any(table.knows(module, n) for n in names):
                 continue
+        elif not here:
+            continue  # a relative import outside src/: nothing to resolve it against
         else:
             module = _absolute(node.level, node.module, here, here_pkg)
             if module is not None and layout.names(module) is not None and all(
