@@ -7,7 +7,7 @@ pairs the website converts, then converts them all with
 ``latex2mathml.converter.convert`` alone, with divebook's ``to_mathml``
 without its TeX corrections (rewrites, brace check, its own serializer,
 unknown-command check: the converter before issue 16), and with them
-(``writers/mathml_tex.py``: operator spacing, limits, primes, text escapes,
+(``writers/math/mathml_tex.py``: operator spacing, limits, primes, text escapes,
 bold letters). CPU time
 (``time.process_time``), so other work on the machine counts less; one
 process, warmed up once; prints the median of the runs.
