@@ -9,7 +9,8 @@ is no longer where the import says, the import is rewritten to the new home
 (split in several lines when its names went to different modules), relative
 imports staying relative.  Imports that already work are left alone, so running
 it twice changes nothing.  Plain ``import divebook.x`` lines are rewritten by the
-module table only.
+module table only.  Imports of test helpers (``from tests.unit.test_x import
+helper``) follow the moved test modules (``[test_modules]``).
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def _top_level_names(tree: ast.Module) -> set[str]:
 class Table:
     def __init__(self, path: Path) -> None:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        self.modules: dict[str, str] = data.get("modules", {})
+        self.modules: dict[str, str] = {**data.get("modules", {}), **data.get("test_modules", {})}
         self.symbols: dict[str, str] = data.get("symbols", {})
         #: new module -> (old module, was it a package)
         self.origin: dict[str, tuple[str, bool]] = {}
@@ -190,8 +191,8 @@ def rewrite(path: Path, layout: Layout, table: Table, here: tuple[str, bool] | N
             continue
         names = [a.name for a in node.names]
         if node.level == 0:
-            if not (node.module or "").startswith("divebook"):
-                continue
+            if not (node.module or "").startswith("divebook") and node.module not in table.modules:
+                continue  # not ours, or a test module that did not move
             module = node.module
             if _works(layout, table, module, names) and not any(table.knows(module, n) for n in names):
                 continue

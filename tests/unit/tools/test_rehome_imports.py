@@ -66,3 +66,9 @@ def test_a_moved_module_resolves_its_old_relative_imports(rehome, tmp_path):
 def test_imports_that_work_are_left_alone(rehome, tmp_path):
     text = "from divebook.tree import Book\nfrom divebook.writers.html import write_html_target\nimport os\n"
     assert _rewrite(rehome, tmp_path, text) == text
+
+
+def test_helpers_of_moved_test_modules_are_followed(rehome, tmp_path):
+    old = "from tests.unit.test_latex_images import make_png\nfrom tests.conftest import require\n"
+    assert _rewrite(rehome, tmp_path, old) == (
+        "from tests.unit.writers.latex.test_images import make_png\nfrom tests.conftest import require\n")
