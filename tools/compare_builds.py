@@ -7,8 +7,8 @@ there first).  The website is built with ``build html --no-eval`` and must be
 byte-identical.  For the PDF, ``--pdf tex`` (default) writes the LaTeX only
 (xelatex is reported missing to both builds) and compares the ``.tex`` and its
 line map and figures (PDF figures converted from SVG compared without their
-dates); ``--pdf xelatex`` runs LaTeX too and compares the page counts (a PDF's
-bytes carry its creation date).  Exit status 1 when anything differs.
+dates); ``--pdf xelatex`` runs LaTeX too and compares the page counts and each PDF's
+text (``pdftotext``; a PDF's bytes carry its creation date).  Exit status 1 when anything differs.
 
 Written for the restructure of issue 15: moving code must not change a byte.
 """
@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,6 @@ def build(checkout: Path, book: Path, out: Path, target: str, tex: bool) -> floa
         sys.exit(f"{python} is missing: run `make .venv/.divebook-installed` in {checkout}")
     code = "from divebook.cli import main; import sys; sys.exit(main(sys.argv[1:]))" if tex else _NO_TEX
     cmd = [str(python), "-c", code, "build", target, "--no-eval", "-q", "-C", str(book), "--out", str(out)]
-    import time
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=checkout, capture_output=True, text=True)
     seconds = time.perf_counter() - start
@@ -88,6 +88,21 @@ def compare(old: Path, new: Path, wanted) -> list[str]:  # type: ignore[no-untyp
     problems += [f"only in new: {p}" for p in sorted(b.keys() - a.keys())]
     problems += [f"differs: {p}" for p in sorted(a.keys() & b.keys())
                  if not same(a[p], b[p])]
+    return problems
+
+
+def pdf_texts(old: Path, new: Path) -> list[str]:
+    """Each PDF's text (``pdftotext``), which carries no date, compared."""
+    if shutil.which("pdftotext") is None:
+        return []
+    problems = []
+    for pdf in sorted(new.glob("*.pdf")):
+        texts = [subprocess.run(["pdftotext", str(p), "-"], capture_output=True).stdout
+                 for p in (old / pdf.name, pdf)]
+        print(f"pdf: {pdf.name}: text {'identical' if texts[0] == texts[1] else 'DIFFERS'} "
+              f"({len(texts[1])} bytes)")
+        if texts[0] != texts[1]:
+            problems.append(f"differs: the text of {pdf.name}")
     return problems
 
 
@@ -126,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             if target == "pdf" and args.pdf == "xelatex":
                 pages = [json.loads((o / "report.json").read_text()).get("pdf") for o in outs.values()]
                 print(f"pdf: report old {pages[0]}\n     report new {pages[1]}")
+                problems += pdf_texts(outs["old"] / "pdf", outs["new"] / "pdf")
             print(f"{target}: {count} files compared, {len(problems)} differ")
             for p in problems[:50]:
                 print("  " + p)
