@@ -31,7 +31,7 @@ def writer_for(target: str) -> Callable[[BuildContext], None]:
         from .writers.html import write_html_target
         return write_html_target
     if target == "pdf":
-        from .writers.latex.book import write_pdf_target
+        from .writers.latex import write_pdf_target
         return write_pdf_target
     if target == "notebooks":
         from .writers.notebook import write_notebooks_target
