@@ -29,8 +29,9 @@ from divebook.config import load_config  # noqa: E402
 from divebook.diagnostics import Diagnostics  # noqa: E402
 from divebook.reader.book import read_book  # noqa: E402
 from divebook.tree import CodeCell, walk_blocks  # noqa: E402
-from divebook.writers.highlight import (_magic_start, highlight_html, highlight_latex,  # noqa: E402
-                                        lexer_for, tree_sitter_tokens)
+from divebook.writers.code.highlight import (
+    _magic_start, highlight_html, highlight_latex, lexer_for, tree_sitter_tokens,
+)
 
 DEFAULT_CORPUS = D2L_EN  # $DIVEBOOK_CORPUS/d2l-en, as the tests read it
 

@@ -22,7 +22,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+    from divebook.context import BuildOptions
+    from divebook.build import prepare, read_stage, transform_stage
     from divebook.linkcheck.internal import check_site_links, page_links
 
     with tempfile.TemporaryDirectory() as out:

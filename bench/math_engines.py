@@ -27,7 +27,7 @@ from math_gallery import hardest  # noqa: E402  (bench/ is on sys.path as the sc
 from mathml import DEFAULT_CORPUS, formulas  # noqa: E402
 from timing import median_seconds  # noqa: E402
 
-from divebook.writers.mathml import MathError, to_mathml  # noqa: E402
+from divebook.writers.math.mathml import MathError, to_mathml  # noqa: E402
 
 JS = Path(__file__).resolve().parent / ".peers" / "js"
 PACKAGES = ["katex@0.16", "temml@0.13"]

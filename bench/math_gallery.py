@@ -34,10 +34,10 @@ from divebook.config import load_config  # noqa: E402
 from divebook.diagnostics import Diagnostics  # noqa: E402
 from divebook.reader.book import read_book  # noqa: E402
 from divebook.tree import page_math  # noqa: E402
-from divebook.writers.latex_math import prepare_math  # noqa: E402
-from divebook.writers.mathml import MathError, to_mathml  # noqa: E402
+from divebook.writers.latex.math import prepare_math  # noqa: E402
+from divebook.writers.math.mathml import MathError, to_mathml  # noqa: E402
 
-CSS = REPO / "src" / "divebook" / "themes" / "default" / "static" / "divebook.css"
+CSS = REPO / "src" / "divebook" / "writers" / "html" / "theme" / "static" / "divebook.css"
 OPERATOR = re.compile(r"\\(?:log|exp|sin|cos|tan|tanh|max|min|arg|lim|sup|inf|det|Pr|operatorname)"
                       r"(?![A-Za-z])")
 PREAMBLE = r"""\documentclass[12pt]{article}

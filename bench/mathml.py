@@ -7,7 +7,7 @@ pairs the website converts, then converts them all with
 ``latex2mathml.converter.convert`` alone, with divebook's ``to_mathml``
 without its TeX corrections (rewrites, brace check, its own serializer,
 unknown-command check: the converter before issue 16), and with them
-(``writers/mathml_tex.py``: operator spacing, limits, primes, text escapes,
+(``writers/math/mathml_tex.py``: operator spacing, limits, primes, text escapes,
 bold letters). CPU time
 (``time.process_time``), so other work on the machine counts less; one
 process, warmed up once; prints the median of the runs.
@@ -33,8 +33,8 @@ from divebook.config import load_config  # noqa: E402
 from divebook.diagnostics import Diagnostics  # noqa: E402
 from divebook.reader.book import read_book  # noqa: E402
 from divebook.tree import page_math  # noqa: E402
-from divebook.writers import mathml  # noqa: E402
-from divebook.writers.mathml import MathError, to_mathml  # noqa: E402
+from divebook.writers.math import mathml  # noqa: E402
+from divebook.writers.math.mathml import MathError, to_mathml  # noqa: E402
 
 DEFAULT_CORPUS = D2L_EN  # $DIVEBOOK_CORPUS/d2l-en, as the tests read it
 

@@ -12,82 +12,17 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from . import __version__, buildstate, confine
 from .cache import Store, sweep_leftovers, write_atomic
 from .config import Config, load_config
+from .context import TARGETS, BuildContext, BuildOptions, UsageError  # noqa: F401  (offered here too)
 from .diagnostics import ConfigError, Diagnostics
 from .outlock import OutputBusy, output_lock
-from .parallel import default_jobs
 from .reader.book import read_book
 from .transforms import resolve_book
 from .tree import Book, plain_text
-
-if TYPE_CHECKING:
-    from .execute.background import BackgroundRuns
-
-TARGETS = ("html", "pdf", "notebooks", "slides", "lib")
-
-
-class UsageError(Exception):
-    """The command line asks for something that cannot be done (exit status 2)."""
-
-
-@dataclass
-class BuildOptions:
-    book: Path
-    out: Path | None = None
-    targets: list[str] = field(default_factory=lambda: ["html"])
-    tab: str | None = None  # None: the default tab; "all": every tab
-    evaluate: bool = True
-    jobs: int = 0
-    executor: str = "local"
-    scheduler: str | None = None
-    lang: str | None = None
-    strict: bool = False
-    quiet: bool = False
-    #: index the website for search; ``divebook serve`` indexes after reloading instead
-    index_search: bool = True
-    #: ``divebook serve``'s runner (execute.background.BackgroundRuns): code the cache lacks
-    #: runs there, after the build, and its cells are shown as pending meanwhile
-    background: "BackgroundRuns | None" = None
-    #: wait for another build of the same output folder (False: OutputBusy at once)
-    wait: bool = True
-    #: take the output folder's lock (False: the caller holds it, as ``divebook serve`` does)
-    lock: bool = True
-    #: told once when the build waits for another (default: printed to stderr)
-    notify: Callable[[str], None] | None = None
-
-    def out_dir(self) -> Path:
-        return (self.out or self.book / "_build").resolve()
-
-
-@dataclass
-class BuildContext:
-    """What every stage can see; stages add to ``diags``, ``report`` and ``stages``."""
-
-    options: BuildOptions
-    config: Config
-    out: Path
-    store: Store
-    diags: Diagnostics
-    book: Book | None = None
-    #: per page source: per tab: {"status", "seconds", ...} filled by execution
-    execution: dict[str, dict[str, dict]] = field(default_factory=dict)
-    stages: dict[str, float] = field(default_factory=dict)
-    outputs: dict[str, list[str]] = field(default_factory=dict)  # target -> files written
-    extra: dict[str, object] = field(default_factory=dict)  # report fields added by stages
-    #: a translated book's renderings (transforms.languages.LanguageView): each language and
-    #: the side-by-side pages; ``book`` is the first of them.  Empty for a one-language book.
-    views: list = field(default_factory=list)
-
-    @property
-    def jobs(self) -> int:
-        return self.options.jobs or default_jobs()
-
 
 #: target name -> the function that writes it.  Each writer module registers itself
 #: through ``writer_for`` so build.py does not import what a build does not need.
@@ -105,7 +40,7 @@ def writer_for(target: str) -> Callable[[BuildContext], None]:
         from .writers.slides import write_slides_target
         return write_slides_target
     if target == "lib":
-        from .writers.library import write_library_target
+        from .library.write import write_library_target
         return write_library_target
     raise UsageError(f"unknown build target `{target}` (choose from {', '.join(TARGETS)}, all)")
 
@@ -118,7 +53,7 @@ def prepare(options: BuildOptions) -> BuildContext:
     out = options.out_dir()
     if options.tab not in (None, "all") and options.tab not in config.tab_names:
         raise UsageError(f"--tab {options.tab}: the book has tabs {', '.join(config.tab_names)}")
-    from .transforms.languages import check_lang_option
+    from .languages import check_lang_option
 
     check_lang_option(options.lang, config)
     return BuildContext(options, config, out, Store(out / ".cache"), diags)
@@ -163,7 +98,7 @@ def execute_stage(ctx: BuildContext) -> None:
 def transform_stage(ctx: BuildContext) -> None:
     start = time.perf_counter()
     assert ctx.book is not None
-    from .transforms.languages import resolve_languages
+    from .languages import resolve_languages
 
     if not resolve_languages(ctx):  # a translated book resolves one book per language
         resolve_book(ctx.book, ctx.config, ctx.store, ctx.diags)
@@ -223,7 +158,7 @@ def _build(ctx: BuildContext, targets: list[str]) -> BuildContext:
         check_site_links(ctx)
         ctx.stages["check_links"] = time.perf_counter() - t0
     if (ctx.out / "html").is_dir() and {"html", "pdf", "notebooks", "slides"} & set(targets):
-        from .writers.downloads import finish_site  # notebooks and PDFs into the website
+        from .writers.html.downloads import finish_site  # notebooks and PDFs into the website
 
         finish_site(ctx)
     ctx.stages["write"] = time.perf_counter() - start

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .build import BuildContext
+from .context import BuildContext
 
 
 def check_rendering(ctx: BuildContext) -> None:
-    from .writers.html import write_html
+    from .writers.html.site import write_html
 
     assert ctx.book is not None
     write_html(ctx.book, ctx.config, ctx.out / "html", ctx.store, ctx.diags, dry_run=True, jobs=ctx.jobs)
@@ -35,14 +35,14 @@ def check_link_settings(ctx: BuildContext) -> None:
 
 
 def check_library(ctx: BuildContext) -> None:
-    from .library_extract.checks import check_library as run
+    from .library.checks import check_library as run
 
     run(ctx)
 
 
 def check_translation(ctx: BuildContext) -> None:
     """A translated book: its other language rendered too, the status into report.json."""
-    from .translation_report import check_translated_book
+    from .languages.report import check_translated_book
 
     check_translated_book(ctx)
 

@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__
-from .build import TARGETS, BuildContext, BuildOptions, UsageError, build, check, exit_status, is_strict
+from .context import TARGETS, BuildContext, BuildOptions, UsageError
+from .build import build, check, exit_status, is_strict
 from .config import Config
 from .console import literal, make_console, problem
 from .diagnostics import ConfigError, Diagnostic
@@ -225,7 +226,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         status, ctx = check(options, links)
         print_settings(err, ctx.config, ctx.extra["settings"])  # type: ignore[arg-type]
         if args.translation and "translation" in ctx.extra:
-            from .translation_report import print_translation_status
+            from .languages.report import print_translation_status
 
             print_translation_status(err, ctx.extra["translation"])
         if "links" in ctx.extra:

@@ -173,7 +173,7 @@ def confine_config(cfg: "Config", diags: "Diagnostics") -> None:
             else:
                 kept.append(value)
         setattr(cfg, attr, kept)
-    # lib_file: library_extract.bad_lib_file reports it; its readers refuse links out of the book
+    # lib_file: library.extract.bad_lib_file reports it; its readers refuse links out of the book
     # tab names: config._checked (one warning per tab, at its line)
     for attr, key, fallback in (("name", "project.name", "book"), ("lang", "project.lang", "en"),
                                 ("origin_lang", "translation.origin_lang", "")):

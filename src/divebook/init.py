@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .build import UsageError
+from .context import UsageError
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "init"
 

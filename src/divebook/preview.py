@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from .build import BuildContext
+from .context import BuildContext
 from .diagnostics import Diagnostics
 from .execute.attach import rebuild_blocks
 from .reader.book import read_pages
@@ -24,7 +24,7 @@ from .transforms.numbering import number_page
 from .transforms.references import page_targets, resolve_page_references
 from .transforms.tabs import code_for_tab
 from .tree import CodeCell, Page, walk_blocks
-from .writers.html import write_html
+from .writers.html.site import write_html
 
 
 def quick_pages(last: BuildContext, sources: list[str]) -> tuple[list[str], float] | None:

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from divebook.writers.search import DELTA_DIR, DELTA_PAGES, INDEX_DIR
+from divebook.writers.html.search import DELTA_DIR, DELTA_PAGES, INDEX_DIR
 
 PAGES = 30  # above parallel.MIN_PARALLEL_ITEMS: pages render in worker processes
 

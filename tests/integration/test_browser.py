@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from divebook.cli import main
-from divebook.writers.search import pagefind_binary
+from divebook.writers.html.search import pagefind_binary
 from tests.conftest import require
 from tests.integration.browser_kit import (
     DEEP_WORD, TORCH_CELL, NetworkLog, chromium, make_test_book, served,
@@ -197,7 +197,7 @@ def test_mathml_equations_have_size(context, base: str) -> None:
     page.goto(base + "chapter_basics/math.html")
     sizes = visible_math_sizes(page)
     # two inline formulas, one display; $L(w) = \sum_i (w x_i - y_i)^2$ may break
-    # after = and - (writers/mathml_break.py), so it is three <math> pieces
+    # after = and - (writers/math/mathml_break.py), so it is three <math> pieces
     assert len(sizes) == 5
     assert all(w > 5 and h > 5 for w, h in sizes), sizes
     display = page.eval_on_selector(".math.display math", "e => e.getBoundingClientRect().height")
@@ -302,7 +302,8 @@ def test_report_lists_the_downloads(book: Path) -> None:
 
 def test_long_outputs_are_collapsed_with_a_toggle(browser, tmp_path: Path) -> None:
     """Outputs attached to the cells as the executor attaches them, then the site written."""
-    from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+    from divebook.context import BuildOptions
+    from divebook.build import prepare, read_stage, transform_stage
     from divebook.tree import CodeCell, Output, walk_blocks
     from divebook.writers.html import write_html_target
 

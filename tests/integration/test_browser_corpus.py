@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 
 from divebook.cli import main
-from divebook.writers.search import pagefind_binary
+from divebook.writers.html.search import pagefind_binary
 from tests.conftest import require
 from tests.integration.browser_kit import NetworkLog, chromium, served, visible_math_sizes
 

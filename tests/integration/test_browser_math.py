@@ -304,7 +304,7 @@ _WIDER_THAN_WINDOW = """() => {
 
 def test_no_d2l_en_page_scrolls_sideways_on_a_phone_nor_cuts_an_equation(browser, d2l_en: Path) -> None:  # type: ignore[no-untyped-def]
     # Long inline math breaks after its relations, operators and commas
-    # (writers/mathml_break.py), $$..$$ inside a paragraph scrolls in its own box
+    # (writers/math/mathml_break.py), $$..$$ inside a paragraph scrolls in its own box
     # and long names in code wrap: no page of d2l-en is wider than a 390 px phone.
     site = d2l_en / "html"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))

@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from divebook.writers.search import pagefind_binary
+from divebook.writers.html.search import pagefind_binary
 from tests.conftest import require
 from tests.integration.faults_kit import (build_command, searchable, site_files, start_build,
                                           wait_gone, write_fault_book)

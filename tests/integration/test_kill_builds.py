@@ -17,7 +17,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from divebook.writers.search import pagefind_binary
+from divebook.writers.html.search import pagefind_binary
 from tests.conftest import require
 from tests.integration.faults_kit import (build_command, searchable, site_files, start_build,
                                           tagged_processes, wait_gone, write_fault_book)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from divebook.build import BuildOptions, build, prepare, read_stage
-from divebook.library_extract.checks import check_library
+from divebook.context import BuildOptions
+from divebook.build import build, prepare, read_stage
+from divebook.library.checks import check_library
 
 pytestmark = pytest.mark.corpus
 

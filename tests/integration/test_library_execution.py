@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from divebook.build import BuildOptions, build, exit_status
+from divebook.context import BuildOptions
+from divebook.build import build, exit_status
 from tests.conftest import require
 
 pytestmark = pytest.mark.kernel

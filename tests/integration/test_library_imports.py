@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from divebook.build import BuildOptions, build
+from divebook.context import BuildOptions
+from divebook.build import build
 from divebook.config import load_config
 from divebook.diagnostics import Diagnostics
 from divebook.envs import tab_environment

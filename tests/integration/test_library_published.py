@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from pyflakes import checker, messages
 
-from divebook.build import BuildOptions, build
-from divebook.library_extract.aliases import names_bound
+from divebook.context import BuildOptions
+from divebook.build import build
+from divebook.library.aliases import names_bound
 from tests.conftest import CORPUS, require_corpus
 
 pytestmark = pytest.mark.corpus

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+from divebook.context import BuildOptions
+from divebook.build import prepare, read_stage, transform_stage
 from divebook.cli import main
 from divebook.linkcheck.internal import check_site_links, page_anchors
 from tests.linkserver import LinkServer

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from divebook.cli import main
-from divebook.i18n import strings
+from divebook.languages.i18n import strings
 from tests.conftest import require_corpus, write_book
 from tests.htmldom import Element, parse_html
 

@@ -16,7 +16,7 @@ import threading
 import pytest
 
 from divebook.cli import main
-from divebook.writers.search import pagefind_binary
+from divebook.writers.html.search import pagefind_binary
 from tests.conftest import require, require_tool
 from tests.integration.test_multilingual import PAIRED
 

@@ -18,18 +18,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+from divebook.context import BuildOptions
+from divebook.build import prepare, read_stage, transform_stage
 from divebook.cli import main
 from divebook.diagnostics import Diagnostics
-from divebook.i18n import strings as ui_strings
+from divebook.languages.i18n import strings as ui_strings
 from divebook.tree import (
     Code, CodeCell, Figure, Heading, Link, Output, Paragraph, Ref, Table, TableCell, Text,
     walk_blocks,
 )
-from divebook.writers.latex import write_pdf
-from divebook.writers.latex_run import needs_rerun
+from divebook.writers.latex.book import write_pdf
+from divebook.writers.latex.run import needs_rerun
 from tests.conftest import REPO, require_tool, write_book
-from tests.unit.test_latex_images import make_png
+from tests.unit.writers.latex.test_images import make_png
 
 pytestmark = pytest.mark.tex
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from divebook.build import BuildOptions, build
+from divebook.context import BuildOptions
+from divebook.build import build
 from divebook.preview import quick_pages
 from tests.conftest import write_book
 

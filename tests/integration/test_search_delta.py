@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from divebook.cli import main
-from divebook.writers.search import DELTA_DIR, INDEX_DIR, MAX_DELTA_PAGES, pagefind_binary
+from divebook.writers.html.search import DELTA_DIR, INDEX_DIR, MAX_DELTA_PAGES, pagefind_binary
 from tests.conftest import require
 from tests.integration.browser_kit import DEEP_WORD, chromium, make_test_book, served
 
@@ -51,7 +51,7 @@ def test_an_edit_is_searchable_through_the_delta_index(tmp_path: Path) -> None:
 
 def test_many_changed_pages_or_a_removed_page_make_a_full_index(tmp_path: Path) -> None:
     require(pagefind_binary() is not None, "Pagefind (pip install 'pagefind[extended]')")
-    from divebook.writers.search import update_index
+    from divebook.writers.html.search import update_index
 
     site = tmp_path / "html"
     pages = [f"p{i}.html" for i in range(MAX_DELTA_PAGES + 2)]

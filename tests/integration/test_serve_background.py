@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from divebook.build import BuildOptions, build
+from divebook.context import BuildOptions
+from divebook.build import build
 from divebook.serve import Preview
 from tests.conftest import write_book
 from tests.integration.execute_envs import alive, divebook_env

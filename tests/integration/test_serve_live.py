@@ -81,7 +81,7 @@ def test_serve_reloads_after_an_edit_and_shows_a_broken_edit(preview: Preview) -
 
 
 def test_serve_keeps_the_search_index_up_to_date(preview: Preview) -> None:
-    from divebook.writers.search import pagefind_binary
+    from divebook.writers.html.search import pagefind_binary
     from tests.conftest import require
 
     require(pagefind_binary() is not None, "Pagefind (pip install 'pagefind[extended]')")

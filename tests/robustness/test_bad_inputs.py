@@ -17,7 +17,7 @@ import pytest
 
 from divebook.cli import main
 from divebook.tree import Output
-from divebook.writers.html_outputs import render_outputs
+from divebook.writers.html.outputs import render_outputs
 
 from .cases import CASES, INDEX, INI, PAGE, Case
 

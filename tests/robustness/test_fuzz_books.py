@@ -15,7 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from divebook.build import BuildOptions, UsageError, build
+from divebook.context import BuildOptions, UsageError
+from divebook.build import build
 from divebook.diagnostics import ConfigError
 
 from ..conftest import IN_CI

@@ -13,7 +13,7 @@ import pytest
 from divebook.console import make_console
 from divebook.execute.progress import ExecutionDisplay, print_summary
 from divebook.execute.runner import Progress
-from divebook.translation_report import print_translation_status
+from divebook.languages.report import print_translation_status
 
 NAMES = ["[bold]x.md", "a:label:.md", "[red]b[/red].md", "c:smile:.md"]
 

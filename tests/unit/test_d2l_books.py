@@ -14,8 +14,8 @@ from pathlib import Path
 
 from divebook.cli import main
 from divebook.diagnostics import Diagnostics
-from divebook.reader.bilingual import pair_page
-from divebook.reader.languages import TRANSLATION, LanguagePair
+from divebook.languages.pairing import pair_page
+from divebook.languages.script import TRANSLATION, LanguagePair
 from divebook.reader.page import read_page
 from divebook.tree import Translated, walk_blocks
 

@@ -8,14 +8,15 @@ import zipfile
 from pathlib import Path
 
 from divebook.bookpaths import book_path, url_of
-from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+from divebook.context import BuildOptions
+from divebook.build import prepare, read_stage, transform_stage
 from divebook.cli import main
 from divebook.diagnostics import Diagnostics
 from divebook.reader.markdown import parser
-from divebook.writers.latex import render_book
-from divebook.writers.latex_images import ImageMaker
+from divebook.writers.latex.book import render_book
+from divebook.writers.latex.images import ImageMaker
 
-from tests.unit.test_latex_images import make_png
+from tests.unit.writers.latex.test_images import make_png
 
 BOOK = {
     "index.md": "# Book\n\n```toc\n:numbered:\n\nch/figs\n```\n",

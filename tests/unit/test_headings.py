@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from divebook.build import BuildOptions, prepare, read_stage, transform_stage
+from divebook.context import BuildOptions
+from divebook.build import prepare, read_stage, transform_stage
 from divebook.cli import main
 from divebook.diagnostics import Diagnostics
 from divebook.reader.page import read_page
 from divebook.transforms.numbering import number_page, rank_headings
 from divebook.tree import Heading, plain_text, walk_blocks
-from divebook.writers.latex import render_book
-from divebook.writers.latex_images import ImageMaker
+from divebook.writers.latex.book import render_book
+from divebook.writers.latex.images import ImageMaker
 
 BOOK = {
     "index.md": """

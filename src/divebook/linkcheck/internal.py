@@ -26,21 +26,19 @@ from ..tree import (
 )
 
 if TYPE_CHECKING:
-    from ..build import BuildContext
+    from ..context import BuildContext
 
 #: ``id="..."`` in HTML an author wrote (raw blocks) and in the theme's page template
 _ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
 _AUTODOC = ("autoclass", "autofunction", "automodule", "automethod", "autodata", "autoattribute")
-_TEMPLATE = Path(__file__).resolve().parent.parent / "themes" / "default" / "page.html"
+#: read as a file, not imported: the website writer is a layer above this check
+_TEMPLATE = Path(__file__).resolve().parent.parent / "writers" / "html" / "theme" / "page.html"
 
 
 @lru_cache(maxsize=1)
 def template_ids() -> frozenset[str]:
     """The ids every page of the site has from the theme (``content``, ``search``...)."""
-    try:
-        return frozenset(i for i in _ID.findall(_TEMPLATE.read_text(encoding="utf-8")) if "{" not in i)
-    except OSError:
-        return frozenset()
+    return frozenset(i for i in _ID.findall(_TEMPLATE.read_text(encoding="utf-8")) if "{" not in i)
 
 
 def html_blocks(blocks: list[Block]) -> Iterator[Block]:
@@ -54,7 +52,7 @@ def html_blocks(blocks: list[Block]) -> Iterator[Block]:
 
 
 def page_anchors(page: Page) -> set[str]:
-    """The ``id`` attributes of ``page``'s HTML, from the tree (see writers/html_nodes.py)."""
+    """The ``id`` attributes of ``page``'s HTML, from the tree (see writers/html/nodes.py)."""
     ids = set(template_ids())
     for block in html_blocks(page.blocks):
         if isinstance(block, (Heading, Figure, Table)):

@@ -15,7 +15,7 @@ from .external import BROKEN, IGNORED, OK, REDIRECTED, STATUSES, TIMEOUT, UNREAC
 from .settings import LinkSettings, add_remap, read_settings
 
 if TYPE_CHECKING:
-    from ..build import BuildContext
+    from ..context import BuildContext
 
 #: how each status counts: an error fails the check, a warning fails it under --strict
 _SEVERITY = {BROKEN: "error", UNREACHABLE: "error", TIMEOUT: "warning", REDIRECTED: "warning"}

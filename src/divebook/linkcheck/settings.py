@@ -13,23 +13,9 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..config.keys import LINKCHECK_KEYS as KEYS  # the keys live with the config readers
 from ..diagnostics import Diagnostics
 from ..tree import Pos
-
-#: every key of [linkcheck], with what it holds (for messages)
-KEYS = {
-    "ignore": "a list of regular expressions; matching URLs are not asked",
-    "workers": "how many requests at once, in all (default 32)",
-    "per_host": "how many requests at once to one host (default 4)",
-    "hosts": "per-host limits: a table host = requests at once",
-    "timeout": "seconds one request may take (default 15)",
-    "retries": "how many times a request that timed out, failed or got a 5xx is tried again (default 2)",
-    "expiry_days": "how long a good answer is cached (default 7)",
-    "max_retry_after": "the longest Retry-After a 429 is waited for, in seconds (default 120)",
-    "anchors": "check the #anchor of external HTML pages (default false; --anchors)",
-    "anchors_ignore": "regular expressions of anchors never checked (default: `^!`, `^L\\d+`)",
-    "remap": "a table regex = replacement applied to each URL before asking (a mirror, a test server)",
-}
 
 
 @dataclass(slots=True)

@@ -15,11 +15,10 @@ from ..fingerprint import code_digest
 from ..globs import matches
 from ..parallel import parallel_map
 from ..tree import Book, Page, Pos, Toc, TocNode, walk_blocks
-from .bilingual import (
-    PAIRING_CODES, as_written, book_languages, companion_bytes, is_companion, pair_page,
-    read_origin_page, written_in_one_language,
+from ..languages import (
+    LanguagePair, PAIRING_CODES, as_written, book_languages, companion_bytes, is_companion,
+    pair_page, read_origin_page, written_in_one_language,
 )
-from .languages import LanguagePair
 from .page import read_page
 
 #: folders never searched for pages

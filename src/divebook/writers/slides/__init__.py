@@ -27,15 +27,15 @@ import nbformat
 from ...bookpaths import is_local
 from ...cache import copy_if_changed, write_if_changed
 from ...confine import book_file
-from ...i18n import strings as ui_strings
+from ...languages.i18n import strings as ui_strings
 from ...tree import Page, Pos, plain_text
-from ..highlight import html_style_css
-from ..html_nodes import Site, relative_url
+from ..code.highlight import html_style_css
+from ..html.nodes import Site, relative_url
 from .cutting import cut_slides
 from .deck import ASSETS, DeckPage, render_deck
 from .source import CELL_KEY, marked_notebook, page_file, read_marked, unclosed_marks
 
-#: the site folder the slides are copied into (``writers/downloads.py``)
+#: the site folder the slides are copied into (``writers/html/downloads.py``)
 SITE_FOLDER = "_downloads/slides"
 _VENDORED = Path(__file__).parent / "reveal"
 _ASSET_FILES = ("reveal.js", "reveal.css", "notes.js", "LICENSE", "deck.css")
@@ -59,7 +59,7 @@ def slide_views(ctx) -> list[tuple[str, str, object]]:  # type: ignore[no-untype
 
 def write_slides_target(ctx) -> None:  # type: ignore[no-untyped-def]
     """``divebook build slides``: decks and RISE notebooks into ``OUT/slides``."""
-    from ..html import _existing_files
+    from ..html.site import _existing_files
     from ..notebook import notebook_tabs
 
     assert ctx.book is not None

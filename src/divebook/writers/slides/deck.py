@@ -2,7 +2,7 @@
 
 Each slide's Markdown is read by divebook's own reader, its references and
 citations resolved against the book as the page's are, and rendered by the
-website's renderer (``html_nodes.PageRenderer``): the same MathML, the same
+website's renderer (``writers/html/nodes.py``, ``PageRenderer``): the same MathML, the same
 highlighted code, the same outputs (``html_outputs``), images by the same
 paths.  References link to the website's pages, where the deck is copied.
 
@@ -26,9 +26,9 @@ from ...reader.page import read_page
 from ...transforms.citations import cite_page
 from ...transforms.references import resolve_page_references
 from ...tree import Block, Book, CodeCell
-from ..highlight import highlight_html
-from ..html_nodes import PageRenderer, Site, esc
-from ..html_outputs import render_outputs
+from ..code.highlight import highlight_html
+from ..html.nodes import PageRenderer, Site, esc
+from ..html.outputs import render_outputs
 from .cutting import slides_of
 
 #: what a blank line does not end: fences and the raw HTML blocks that run to their own end
