@@ -105,6 +105,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("env", help="create or repair the per-tab environments and kernels")
     _common(p, out=False)
     p.add_argument("--tab", metavar="T", help="only this tab")
+    p.add_argument("--upgrade", action="store_true",
+                   help="resolve the requirements again and rewrite divebook.lock (newest allowed versions)")
 
     p = sub.add_parser("clean", help="remove the build folder (or only its cache)")
     _common(p)
@@ -248,7 +250,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     if args.command == "env":
         from .envs import ensure_envs
 
-        return ensure_envs(book, args.tab, err)
+        return ensure_envs(book, args.tab, err, upgrade=args.upgrade)
     raise UsageError(f"unknown command {args.command}")
 
 
