@@ -77,6 +77,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="where code runs: local processes or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address (tcp://HOST:PORT)")
+    p.add_argument("--shared-disk", action="store_true",
+                   help="Dask workers see the build folder at the same path: run pages there instead of "
+                        "shipping each page's files with its task")
     p.add_argument("--lang", metavar="L", help="language to build for a translated book")
     p.add_argument("--strict", action="store_true",
                    help="fail (exit 1) on any warning too, like Sphinx's -W ([build] strict = true)")
@@ -192,7 +195,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         options = BuildOptions(book=book, out=Path(args.out) if args.out else None,
                                targets=args.targets, tab=args.tab, evaluate=not args.no_eval,
                                jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
-                               lang=args.lang, strict=args.strict, quiet=args.quiet,
+                               shared_disk=args.shared_disk, lang=args.lang, strict=args.strict, quiet=args.quiet,
                                wait=not args.no_wait,
                                notify=lambda m: err.print(f"divebook: {m}", markup=False))
         if args.executor == "dask" and not args.scheduler:

@@ -258,9 +258,18 @@ def _run_all(ctx, to_run: list[_Run], kernels: dict[str, TabKernel], packages: d
     with display:
         if ctx.options.executor == "dask":
             from .cluster import ClusterError, run_dask
+            from .shipping import ship_runs, unpack_written
 
+            shared = None
+            if not getattr(ctx.options, "shared_disk", False):
+                rank = {id(job): i for i, job in enumerate(jobs)}
+                order = {id(run): rank[id(run.job)] for run in to_run}
+                shared = ship_runs(config, ctx.out, to_run)
+                jobs = [run.job for run in sorted(to_run, key=lambda r: order[id(r)])]
+                by_job.update({id(run.job): run for run in to_run})
             try:
-                run_dask(jobs, ctx.options.scheduler or "", display, on_result)
+                run_dask(jobs, ctx.options.scheduler or "", display, on_result, shared=shared,
+                         on_files=lambda job, shipped: unpack_written(run_root(ctx.out, job.tab), shipped))
             except ClusterError as exc:
                 for run in to_run:
                     if run.result is None:

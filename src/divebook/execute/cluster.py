@@ -7,9 +7,11 @@ notebooks, come back as they finish and go straight into the cache.  When a
 worker is lost mid-task the scheduler runs the task again elsewhere; after
 too many lost workers the page is reported as failed.
 
-Workers need divebook installed, the kernels the book names, and the build
-folder at the same path (a shared file system): the page runs in the
-build's copy of the book.
+A job with a parcel (``shipping.py``, the default) carries what its page
+needs, and the book's named folders go to each worker once (scattered):
+workers need only divebook and the tab's kernel.  Without one
+(``--shared-disk``) workers need the build folder at the same path and the
+page runs in the build's copy of the book.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ class ClusterError(Exception):
 
 
 def run_dask(jobs: list[Job], scheduler: str, display: ExecutionDisplay,
-             on_result: Callable[[Job, JobResult], None], connect_timeout: float = 15.0) -> None:
+             on_result: Callable[[Job, JobResult], None], connect_timeout: float = 15.0,
+             shared: object | None = None,
+             on_files: Callable[[Job, object], None] | None = None) -> None:
+    """Run ``jobs`` on the cluster; ``shared`` (shipping.Shared) goes to every worker once and
+    ``on_files`` gets what a shipped page wrote."""
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - dask is a dependency
@@ -43,6 +49,11 @@ def run_dask(jobs: list[Job], scheduler: str, display: ExecutionDisplay,
         workers = client.scheduler_info(n_workers=-1).get("workers", {})
         most_gpus = max((w.get("resources", {}).get("GPU", 0) for w in workers.values()), default=0)
         futures = {}
+        from .shipping import run_shipped
+
+        # Every worker gets a copy, so losing one loses no data (scattered data cannot be recomputed).
+        shared_future = (client.scatter(shared, broadcast=True, hash=False)
+                         if shared is not None and any(j.parcel is not None for j in jobs) else None)
         for job in jobs:
             if job.gpus > most_gpus:
                 on_result(job, JobResult(
@@ -51,8 +62,12 @@ def run_dask(jobs: list[Job], scheduler: str, display: ExecutionDisplay,
                             f"that many (start workers with `--resources GPU={job.gpus}`)"))
                 continue
             resources = {"GPU": job.gpus} if job.gpus else None
-            future = client.submit(run_job, job, key=f"divebook-{job.tab}-{job.source}-{job.key[:12]}",
-                                   resources=resources, pure=False)
+            key = f"divebook-{job.tab}-{job.source}-{job.key[:12]}"
+            if job.parcel is not None:
+                future = client.submit(run_shipped, job, shared_future, key=key, resources=resources,
+                                       pure=False)
+            else:
+                future = client.submit(run_job, job, key=key, resources=resources, pure=False)
             futures[future] = job
         display.total = len(futures)
         last_refresh = 0.0
@@ -61,6 +76,10 @@ def run_dask(jobs: list[Job], scheduler: str, display: ExecutionDisplay,
             job = futures[future]
             try:
                 result = future.result()
+                if not isinstance(result, JobResult):  # a shipped run: its files, then its result
+                    if on_files is not None:
+                        on_files(job, result)
+                    result = result.result
             except Exception as exc:  # noqa: BLE001 - KilledWorker, CancelledError, a worker's crash
                 result = JobResult(LOST, job.notebook, 0.0,
                                    message=f"the cluster could not run the page: {type(exc).__name__}: "

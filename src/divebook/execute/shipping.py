@@ -106,6 +106,18 @@ def pack(job: Job, book_root: Path, lib_root: Path, library_files: list[str], in
     return replace(job, env=env, cwd="", kernel_dirs=(), parcel=parcel)
 
 
+def ship_runs(config, out: Path, runs: list) -> Shared:  # type: ignore[no-untyped-def]
+    """Give each run's job its parcel; the book's named folders, packed once, are returned."""
+    from ..library import imported_library_files, library_root
+
+    lib_root = library_root(out)
+    for run in runs:
+        code = [c.source for c in run.notebook.code_cells]
+        run.job = pack(run.job, config.root, lib_root, imported_library_files(code, config, run.tab),
+                       list(run.settings.inputs))
+    return pack_shared(config.root, list(config.resources))
+
+
 def _write(root: Path, files: dict[str, bytes]) -> None:
     for rel, data in files.items():
         target = root / rel
