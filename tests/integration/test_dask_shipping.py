@@ -186,3 +186,37 @@ def test_shared_disk_mode_still_runs_in_the_build_folder(tmp_path: Path, cluster
                          "--shared-disk"], divebook_env(DIVEBOOK_TEST_WORKER="A"), timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"in {(book / '_build/run/python').resolve()}" in (book / "_build/html/index.html").read_text()
+
+
+def test_pages_waiting_for_gpus_that_left_are_reported_not_hung(tmp_path: Path, cluster: Cluster):
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    cell = ("---\nresources: {{gpus: 1}}\n---\n# {name}\n\n```{{.python .input}}\nimport os, time\n"
+            "open(os.path.join({markers!r}, '{name}-' + os.environ['DIVEBOOK_TEST_WORKER']), 'w').close()\n"
+            "time.sleep(30)\n```\n")
+    files = {f"{n}.md": cell.format(name=n, markers=str(markers)) for n in ("g1", "g2")}
+    files["index.md"] = "# GPUs\n\n```toc\ng1\ng2\n```\n"
+    book = write_book(tmp_path / "book", files)
+    cluster.start({"A": [], "B": ["--resources", "GPU=1"]})
+    start = time.monotonic()
+    build = subprocess.Popen([sys.executable, "-m", "divebook", "build", "-C", str(book), "--executor",
+                              "dask", "--scheduler", cluster.address],
+                             env=divebook_env(DIVEBOOK_GPU_WAIT="3"), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    while time.monotonic() - start < 120 and not list(markers.iterdir()) and build.poll() is None:
+        time.sleep(0.1)
+    assert list(markers.iterdir()), "no GPU page started on worker B"
+    cluster.kill("B")  # the only GPU worker leaves with one page running and one waiting
+    try:
+        build.communicate(timeout=120)
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert time.monotonic() - start < 100  # far less than the pages' 30 s each, run again
+    assert build.returncode == 1
+    st = statuses(book / "_build")
+    assert st == {("g1.md", "python"): "failed", ("g2.md", "python"): "failed"}, st
+    messages = [e["message"] for e in report(book / "_build")["errors"]]
+    assert len(messages) == 2 and all("no worker of the cluster offers that many any more" in m
+                                      for m in messages), messages
+    assert not [p for p in markers.iterdir() if p.name.endswith("-A")]  # never ran without a GPU
