@@ -103,7 +103,9 @@ def pack(job: Job, book_root: Path, lib_root: Path, library_files: list[str], in
         _read_tree(book_root, rel, parcel.files)
     env = dict(job.env)
     env.pop("PYTHONPATH", None)  # the client's paths mean nothing on a worker: set there
-    return replace(job, env=env, cwd="", kernel_dirs=(), parcel=parcel)
+    # kernel_dirs stay: a worker on the book's machine finds the tab's environment there; elsewhere
+    # the folders do not exist and the kernel is found by name among the worker's own.
+    return replace(job, env=env, cwd="", parcel=parcel)
 
 
 def ship_runs(config, out: Path, runs: list) -> Shared:  # type: ignore[no-untyped-def]
