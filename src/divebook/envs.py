@@ -57,7 +57,7 @@ from .envs_lock import (KERNEL_REQUIREMENTS, LOCK_NAME, LockSection, book_librar
 from .tree import Pos
 
 #: bumped when the layout of an environment changes, so old ones are remade
-ENV_FORMAT = 1
+ENV_FORMAT = 2  # 2: every environment is recorded in divebook.lock
 STATE_FILE = "divebook-env.json"
 
 
