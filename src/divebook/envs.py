@@ -339,14 +339,15 @@ def _create(config: Config, spec: TabConfig, status: str, console: Console) -> N
               "broken": "the last attempt did not finish; remaking",
               "upgrade": "upgrading"}[status]
     installer = find_installer()
-    needs, _ = _needs(config, spec)
+    needs, origin = _needs(config, spec)
     sections, lock_problem = read_lock(book)
     if lock_problem:
         console.print(problem(str(lock_path(book)), "warning", lock_problem), soft_wrap=True)
     section = sections.get(tab)
     locked = section is not None and list(section.requirements) == needs and status != "upgrade"
     console.print(f"[bold]{tab}[/bold]: {reason} the environment in {path} with {installer.label()}"
-                  + (f" from {LOCK_NAME}" if locked else ""), highlight=False)
+                  + (f" from {LOCK_NAME}" if locked else "")
+                  + (f" (with the library's needs from {origin})" if origin else ""), highlight=False)
     if path.exists():
         shutil.rmtree(path)
     start = time.perf_counter()

@@ -124,3 +124,17 @@ def test_a_framework_that_cannot_be_installed_is_named_once(tmp_path: Path, uv_i
     assert "divebook.toml:8" in out and "Traceback" not in out
     assert not (book / ".divebook/envs/small").exists()
     assert not (book / "divebook.lock").exists()  # nothing locked from a failed resolve
+
+
+def test_the_library_needs_of_setup_py_join_every_tab(tmp_path: Path, uv_installer):
+    book = _book(tmp_path / "book", '["packaging"]')
+    (book / "setup.py").write_text("from setuptools import setup\nimport mylib\n\n"
+                                   "requirements = ['six', 'packaging==0.0.1']\n\n"
+                                   "setup(name='mylib', install_requires=requirements)\n")
+    code, out = _env(book)
+    assert code == 0, out
+    assert "the library's needs from setup.py" in out
+    frozen = _freeze(book)
+    assert "six==" in frozen  # the library's need
+    assert "packaging==0.0.1" not in frozen  # the tab's own `packaging` wins over the library's pin
+    assert read_lock(book)[0]["small"].requirements == ("packaging", "six", "ipykernel")
