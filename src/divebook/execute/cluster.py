@@ -21,6 +21,7 @@ from typing import Callable
 
 from .progress import ExecutionDisplay
 from .runner import LOST, Job, JobResult, Progress, run_job
+from .shipping import run_shipped
 
 
 class ClusterError(Exception):
@@ -50,8 +51,6 @@ def run_dask(jobs: list[Job], scheduler: str, display: ExecutionDisplay,
         workers = client.scheduler_info(n_workers=-1).get("workers", {})
         most_gpus = max((w.get("resources", {}).get("GPU", 0) for w in workers.values()), default=0)
         futures = {}
-        from .shipping import run_shipped
-
         # Every worker gets a copy, so losing one loses no data (scattered data cannot be recomputed).
         shared_future = (client.scatter(shared, broadcast=True, hash=False)
                          if shared is not None and any(j.parcel is not None for j in jobs) else None)
@@ -74,7 +73,7 @@ def run_dask(jobs: list[Job], scheduler: str, display: ExecutionDisplay,
         last_refresh = 0.0
         watch = _GpuWatch(client, starved_after)
         seq = as_completed(list(futures), loop=client.loop)
-        while not seq.is_empty():
+        while futures:  # (a cancelled future may or may not come out of `seq`)
             done = seq.next_batch(block=False)
             if not done:
                 for future, message in watch.starved(futures):
