@@ -138,3 +138,30 @@ def test_the_library_needs_of_setup_py_join_every_tab(tmp_path: Path, uv_install
     assert "six==" in frozen  # the library's need
     assert "packaging==0.0.1" not in frozen  # the tab's own `packaging` wins over the library's pin
     assert read_lock(book)[0]["small"].requirements == ("packaging", "six", "ipykernel")
+
+
+def test_a_build_reports_an_uninstallable_tab_once_and_runs_the_others(tmp_path: Path, uv_installer):
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "divebook.toml").write_text(
+        '[project]\nname = "t"\n\n[build]\ntabs = ["plain", "jaxish"]\n\n[tabs.plain]\nkernel = "python3"\n\n'
+        '[tabs.jaxish]\nrequirements = ["divebook-no-such-framework-4711==1.0"]\n')
+    (book / "index.md").write_text("# T\n\n```toc\na\nb\n```\n")
+    for name in ("a", "b"):
+        (book / f"{name}.md").write_text(f"# {name}\n\n" + "".join(
+            f"```{{.python .input}}\n#@tab {tab}\nprint('{name} ran')\n```\n\n" for tab in ("plain", "jaxish")))
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    done = subprocess.run([sys.executable, "-m", "divebook", "build", "-C", str(book)], capture_output=True,
+                          text=True, env=env, timeout=600)
+    assert done.returncode == 1
+    import json
+
+    report = json.loads((book / "_build/report.json").read_text())
+    [error] = report["errors"]
+    assert error["file"] == "divebook.toml" and error["line"] == 11
+    assert "divebook-no-such-framework-4711==1.0" in error["message"]
+    assert "not found in the package registry" in error["message"]  # the installer's own words
+    tabs = {p["source"]: p["tabs"] for p in report["pages"]}
+    assert tabs["a.md"]["plain"]["status"] == "executed" and tabs["b.md"]["plain"]["status"] == "executed"
+    assert tabs["a.md"]["jaxish"]["status"] == "failed" and tabs["b.md"]["jaxish"]["status"] == "failed"
+    assert done.stderr.count("could not be installed") == 1
