@@ -6,6 +6,7 @@ with uv's cache warm; the pip check from the same lock takes tens of seconds.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -154,8 +155,6 @@ def test_a_build_reports_an_uninstallable_tab_once_and_runs_the_others(tmp_path:
     done = subprocess.run([sys.executable, "-m", "divebook", "build", "-C", str(book)], capture_output=True,
                           text=True, env=env, timeout=600)
     assert done.returncode == 1
-    import json
-
     report = json.loads((book / "_build/report.json").read_text())
     [error] = report["errors"]
     assert error["file"] == "divebook.toml" and error["line"] == 11
