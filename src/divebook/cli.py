@@ -78,6 +78,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="where code runs: local processes or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address (tcp://HOST:PORT)")
+    p.add_argument("--shared-disk", action="store_true",
+                   help="Dask workers see the build folder at the same path: run pages there instead of "
+                        "shipping each page's files with its task")
     p.add_argument("--lang", metavar="L", help="language to build for a translated book")
     p.add_argument("--strict", action="store_true",
                    help="fail (exit 1) on any warning too, like Sphinx's -W ([build] strict = true)")
@@ -114,6 +117,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("env", help="create or repair the per-tab environments and kernels")
     _common(p, out=False)
     p.add_argument("--tab", metavar="T", help="only this tab")
+    p.add_argument("--upgrade", action="store_true",
+                   help="resolve the requirements again and rewrite divebook.lock (newest allowed versions)")
 
     p = sub.add_parser("clean", help="remove the build folder (or only its cache)")
     _common(p)
@@ -199,7 +204,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         options = BuildOptions(book=book, out=Path(args.out) if args.out else None,
                                targets=args.targets, tab=args.tab, evaluate=not args.no_eval,
                                jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
-                               lang=args.lang, strict=args.strict, quiet=args.quiet,
+                               shared_disk=args.shared_disk, lang=args.lang, strict=args.strict, quiet=args.quiet,
                                wait=not args.no_wait,
                                notify=lambda m: err.print(f"divebook: {m}", markup=False))
         if args.executor == "dask" and not args.scheduler:
@@ -267,7 +272,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     if args.command == "env":
         from .envs import ensure_envs
 
-        return ensure_envs(book, args.tab, err)
+        return ensure_envs(book, args.tab, err, upgrade=args.upgrade)
     raise UsageError(f"unknown command {args.command}")
 
 

@@ -47,6 +47,8 @@ class BuildOptions:
     jobs: int = 0
     executor: str = "local"
     scheduler: str | None = None
+    #: Dask workers see the build folder at the same path (a shared disk): nothing is shipped
+    shared_disk: bool = False
     lang: str | None = None
     strict: bool = False
     quiet: bool = False

@@ -1,4 +1,5 @@
-"""Per-tab environments made for real: pip, a missing package, a killed install, reuse, the kernel.
+"""Per-tab environments made for real with the fallback installer, venv + pip:
+a missing package, a killed install, reuse, the kernel (uv: test_envs_uv.py).
 
 Each test makes a real virtual environment with pip (a small requirement
 plus ipykernel, from the package index), so they take tens of seconds.
@@ -44,7 +45,7 @@ def _book(root: Path, requirements: list[str]) -> Path:
 
 
 def _env_command(book: Path, **kwargs) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "DIVEBOOK_INSTALLER": "pip"}
     return subprocess.Popen([sys.executable, "-m", "divebook", "env", "-C", str(book)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, **kwargs)
 

@@ -258,9 +258,19 @@ def _run_all(ctx, to_run: list[_Run], kernels: dict[str, TabKernel], packages: d
     with display:
         if ctx.options.executor == "dask":
             from .cluster import ClusterError, run_dask
+            from .shipping import ship_runs, unpack_written
 
+            shared = None
+            if not getattr(ctx.options, "shared_disk", False):
+                rank = {id(job): i for i, job in enumerate(jobs)}
+                order = {id(run): rank[id(run.job)] for run in to_run}
+                shared = ship_runs(config, ctx.out, to_run)
+                jobs = [run.job for run in sorted(to_run, key=lambda r: order[id(r)])]
+                by_job.update({id(run.job): run for run in to_run})
             try:
-                run_dask(jobs, ctx.options.scheduler or "", display, on_result)
+                run_dask(jobs, ctx.options.scheduler or "", display, on_result, shared=shared,
+                         starved_after=_gpu_wait(),
+                         on_files=lambda job, shipped: unpack_written(run_root(ctx.out, job.tab), shipped))
             except ClusterError as exc:
                 for run in to_run:
                     if run.result is None:
@@ -271,6 +281,14 @@ def _run_all(ctx, to_run: list[_Run], kernels: dict[str, TabKernel], packages: d
 
             run_local(jobs, ctx.jobs, local_gpus(), display, on_result,
                       skip=lambda job: broken.get(job.kernel))
+
+
+def _gpu_wait() -> float:
+    """Seconds a page may wait for GPUs no worker offers any more (DIVEBOOK_GPU_WAIT, default 60)."""
+    try:
+        return max(0.0, float(os.environ.get("DIVEBOOK_GPU_WAIT", "60")))
+    except ValueError:
+        return 60.0
 
 
 def _record(ctx, run: _Run, result: JobResult, packages: dict[str, bool], kernel,  # type: ignore[no-untyped-def]

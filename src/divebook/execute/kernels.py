@@ -109,7 +109,7 @@ class TabKernel:
 def tab_kernels(config, tabs: list[str], diags, console) -> dict[str, TabKernel]:  # type: ignore[no-untyped-def]
     """Each tab's kernel.
 
-    A tab with ``requirements`` runs in the environment ``envs.py`` makes for
+    A tab with ``requirements`` runs in the environment ``envs/`` makes for
     it (created or repaired here, its problems reported there); any other tab
     runs in the kernel its configuration names.
     """

@@ -39,6 +39,8 @@ class Job:
     key: str = ""  # the cache key
     #: kernelspec folders searched first (a managed per-tab environment's)
     kernel_dirs: tuple[str, ...] = ()
+    #: for a worker without the book: what the page needs (shipping.Parcel); None on a shared disk
+    parcel: object | None = None
 
 
 @dataclass(slots=True)

@@ -39,25 +39,26 @@ import shutil
 import subprocess
 import sys
 import time
-import venv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
 
 from rich.console import Console
 
-from .cache import digest, write_atomic
-from .console import problem
-from .config import Config, TabConfig, load_config
-from .diagnostics import ConfigError, Diagnostics
-from .tree import Pos
+from ..cache import digest, write_atomic
+from ..console import problem
+from ..config import Config, TabConfig, load_config
+from ..diagnostics import ConfigError, Diagnostics
+from .install import find_installer, install_locked, make_venv, resolve
+from .lock import (KERNEL_REQUIREMENTS, LOCK_NAME, LockSection, book_library_needs, lock_path,
+                        read_lock, requirement_name, section_digest, tab_needs, write_section)
+from ..tree import Pos
 
 #: bumped when the layout of an environment changes, so old ones are remade
-ENV_FORMAT = 1
+ENV_FORMAT = 2  # 2: every environment is recorded in divebook.lock
 STATE_FILE = "divebook-env.json"
-#: what every managed environment gets besides the tab's requirements
-KERNEL_REQUIREMENTS = ["ipykernel"]
 
 
 class EnvError(Exception):
@@ -123,10 +124,24 @@ def log_file(book: Path, tab: str) -> Path:
     return envs_root(book) / f"{tab}.log"
 
 
-def requirements_hash(tab: TabConfig) -> str:
+def requirements_hash(tab: TabConfig, extra: str = "") -> str:
     """What decides whether an environment can be reused: its requirements and our Python."""
     return digest("divebook-env", str(ENV_FORMAT), sys.version, sys.base_prefix,
-                  json.dumps(list(tab.requirements)), json.dumps(KERNEL_REQUIREMENTS))
+                  json.dumps(list(tab.requirements)), json.dumps(KERNEL_REQUIREMENTS), *([extra] if extra else []))
+
+
+def _needs(config: Config, spec: TabConfig) -> tuple[list[str], str]:
+    """Everything the tab's environment gets (envs/lock.py, tab_needs) and where the library's came from."""
+    library, origin = book_library_needs(config.root)
+    return tab_needs(list(spec.requirements), library), origin
+
+
+def environment_hash(config: Config, spec: TabConfig) -> str:
+    """requirements_hash, plus the library's needs and the tab's locked packages when there are any."""
+    library, _ = book_library_needs(config.root)
+    section = read_lock(config.root)[0].get(spec.name)
+    extra = json.dumps([library, section_digest(section)]) if library or section else ""
+    return requirements_hash(spec, extra)
 
 
 _FINGERPRINT_SCRIPT = r"""
@@ -209,7 +224,7 @@ def env_status(config: Config, tab: str) -> str:
     state = _read_json(path / STATE_FILE)
     if not state.get("complete") or not env_python(path).exists():
         return "broken"
-    if state.get("requirements_hash") != requirements_hash(spec):
+    if state.get("requirements_hash") != environment_hash(config, spec):
         return "stale"
     return "ready"
 
@@ -304,107 +319,95 @@ class _Lock:
         self.handle.close()
 
 
-def ensure_tab_env(config: Config, tab: str, console: Console) -> TabEnv:
-    """The tab's environment, made (or remade) first when missing, stale or half-made."""
+def ensure_tab_env(config: Config, tab: str, console: Console, upgrade: bool = False) -> TabEnv:
+    """The tab's environment, made (or remade) first when missing, stale, half-made or upgraded."""
     spec = _tab_config(config, tab)
     if not spec.requirements:
         return _unmanaged(config, spec)
     with _Lock(envs_root(config.root) / f"{tab}.lock"):
-        status = env_status(config, tab)
+        status = "upgrade" if upgrade else env_status(config, tab)
         if status != "ready":
             _create(config, spec, status, console)
         return tab_environment(config, tab)
 
 
 def _create(config: Config, spec: TabConfig, status: str, console: Console) -> None:
+    """Make the environment: from the lock file's section when it fits, else resolve and lock."""
     book, tab = config.root, spec.name
     path = env_dir(book, tab)
     reason = {"missing": "creating", "stale": "the requirements changed; remaking",
-              "broken": "the last attempt did not finish; remaking"}[status]
-    console.print(f"[bold]{tab}[/bold]: {reason} the environment in {path}", highlight=False)
+              "broken": "the last attempt did not finish; remaking",
+              "upgrade": "upgrading"}[status]
+    installer = find_installer()
+    needs, origin = _needs(config, spec)
+    sections, lock_problem = read_lock(book)
+    if lock_problem:
+        console.print(problem(str(lock_path(book)), "warning", lock_problem), soft_wrap=True)
+    section = sections.get(tab)
+    locked = section is not None and list(section.requirements) == needs and status != "upgrade"
+    console.print(f"[bold]{tab}[/bold]: {reason} the environment in {path} with {installer.label()}"
+                  + (f" from {LOCK_NAME}" if locked else "")
+                  + (f" (with the library's needs from {origin})" if origin else ""), highlight=False)
     if path.exists():
         shutil.rmtree(path)
     start = time.perf_counter()
     path.parent.mkdir(parents=True, exist_ok=True)
     log = log_file(book, tab)
-    with open(log, "w", encoding="utf-8") as log_out:
-        log_out.write(f"# divebook: environment of tab {tab}\n# requirements: {spec.requirements}\n")
-        log_out.flush()
-        try:
-            # symlinks: the environment uses the Python divebook runs with, not a copy
-            venv.EnvBuilder(with_pip=True, symlinks=os.name != "nt").create(path)
-        except (OSError, subprocess.CalledProcessError) as exc:
-            shutil.rmtree(path, ignore_errors=True)
-            raise EnvError(f"tab `{tab}`: could not create a virtual environment in {path}: {exc}",
-                           _requirements_pos(config, tab), log) from None
-        python = env_python(path)
-        command = [str(python), "-m", "pip", "install", "--disable-pip-version-check",
-                   "--no-input", "--progress-bar", "off", *spec.requirements, *KERNEL_REQUIREMENTS]
-        log_out.write("$ " + " ".join(command) + "\n")
-        log_out.flush()
-        code, lines = _run_pip(command, log_out, console, tab)
+    python = env_python(path)
+    with open(log, "w", encoding="utf-8") as log_out, _progress(console, tab) as sink:
+        log_out.write(f"# divebook: environment of tab {tab}\n# requirements: {needs}\n")
+        code, lines = make_venv(installer, path, log_out, sink)
+        if code == 0 and locked:
+            assert section is not None
+            code, lines = install_locked(installer, python, section.packages, path, log_out, sink)
+        elif code == 0:
+            code, lines, packages = resolve(installer, python, needs, path, log_out, sink)
+            if code == 0 and installer.uv:
+                code, lines = install_locked(installer, python, packages, path, log_out, sink)
+            if code == 0:
+                write_section(book, LockSection(tab, tuple(needs), _python_label(), installer.label(),
+                                                packages))
     if code != 0:
         shutil.rmtree(path, ignore_errors=True)  # never leave a half-made environment behind
-        raise EnvError(_pip_failure(spec, lines, log), _requirements_pos(config, tab), log)
+        message = _pip_failure(spec, lines, log)
+        if locked:
+            message += f"; if {LOCK_NAME} was made for another machine, `divebook env --upgrade` resolves again"
+        raise EnvError(message, _requirements_pos(config, tab), log)
     _write_kernelspec(book, spec, python)
     fingerprint = interpreter_fingerprint(python, spec.env)
-    state = {"complete": True, "format": ENV_FORMAT, "tab": tab,
-             "requirements": list(spec.requirements),
-             "requirements_hash": requirements_hash(spec),
+    state = {"complete": True, "format": ENV_FORMAT, "tab": tab, "installer": installer.label(),
+             "requirements": needs, "requirements_hash": environment_hash(config, spec),
              "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
              "seconds": round(time.perf_counter() - start, 1),
              "fingerprints": {str(python): {"stamp": _site_stamp(python) + json.dumps(sorted(spec.env.items())),
                                             "fingerprint": fingerprint}}}
     # Written last: an environment without this file is half-made and is made again.
     write_atomic(path / STATE_FILE, json.dumps(state, indent=1).encode("utf-8"))
-    console.print(f"[bold]{tab}[/bold]: [green]ready[/green] in {time.perf_counter() - start:.0f} s "
+    console.print(f"[bold]{tab}[/bold]: [green]ready[/green] in {time.perf_counter() - start:.1f} s "
                   f"(kernel {kernel_name(tab)})", highlight=False)
 
 
-#: pip lines worth showing as progress when the output is not a terminal
-_PROGRESS = re.compile(r"^(Collecting|Installing collected packages|Successfully installed|ERROR)")
+def _python_label() -> str:
+    return f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
-def _run_pip(command: list[str], log_out, console: Console, tab: str) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
-    """Run pip, copying its output to the log and showing it as progress; (exit code, lines)."""
-    lines: list[str] = []
-    env = {**os.environ, "PIP_NO_INPUT": "1", "PYTHONUNBUFFERED": "1"}
-    env.pop("PYTHONPATH", None)  # the environment must not see divebook's own packages
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=env, bufsize=1)
-    assert proc.stdout is not None
-    try:
-        if console.is_terminal:
-            with console.status(f"{tab}: pip install …") as status:
-                for line in _lines(proc.stdout, log_out, lines):
-                    status.update(f"[bold]{tab}[/bold]: {line[:console.width - len(tab) - 8]}")
-        else:
-            for line in _lines(proc.stdout, log_out, lines):
-                if _PROGRESS.match(line):
-                    console.print(f"  {tab}: {line}", highlight=False, markup=False, soft_wrap=True)
-        return proc.wait(), lines
-    except BaseException:
-        proc.kill()
-        proc.wait()
-        raise
+#: installer lines worth showing as progress when the output is not a terminal
+_PROGRESS = re.compile(r"^(Collecting|Installing collected packages|Successfully installed|ERROR|"
+                       r"error:|Resolved|Installed|Prepared)")
 
 
-def _lines(stream, log_out, lines: list[str]) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    for raw in stream:
-        log_out.write(raw)
-        line = raw.rstrip()
-        lines.append(line)
-        if line.strip():
-            yield line.strip()
+@contextmanager
+def _progress(console: Console, tab: str) -> Iterator[Callable[[str], None]]:
+    """Where the installer's lines go: a status line on a terminal, a few lines otherwise."""
+    if console.is_terminal:
+        with console.status(f"{tab}: installing …") as status:
+            yield lambda line: status.update(f"[bold]{tab}[/bold]: {line[:console.width - len(tab) - 8]}")
+        return
 
-
-def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _requirement_name(requirement: str) -> str:
-    m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
-    return _canonical(m.group(1)) if m else requirement.strip().lower()
+    def show(line: str) -> None:
+        if _PROGRESS.match(line):
+            console.print(f"  {tab}: {line}", highlight=False, markup=False, soft_wrap=True)
+    yield show
 
 
 def failed_requirement(spec: TabConfig, lines: list[str]) -> str | None:
@@ -412,27 +415,33 @@ def failed_requirement(spec: TabConfig, lines: list[str]) -> str | None:
     patterns = [r"No matching distribution found for (\S+)",
                 r"Could not find a version that satisfies the requirement (\S+)",
                 r"Failed to build (\S+)", r"Failed building wheel for (\S+)",
-                r"Cannot install (\S+)", r"Invalid requirement: '?([^':]+)"]
+                r"Cannot install (\S+)", r"Invalid requirement: '?([^':]+)",
+                # uv's words
+                r"there is no version of ([A-Za-z0-9][A-Za-z0-9._-]*)",
+                r"Because ([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the package registry",
+                r"Because ([A-Za-z0-9][A-Za-z0-9._-]*)\S* has no wheels with a matching",
+                r"Failed to (?:build|download) `([A-Za-z0-9][A-Za-z0-9._-]*)"]
     for pattern in patterns:
         for line in lines:
             m = re.search(pattern, line)
             if not m:
                 continue
-            blamed = _requirement_name(m.group(1).strip("'\","))
+            blamed = requirement_name(m.group(1).strip("'\","))
             for requirement in spec.requirements:
-                if _requirement_name(requirement) == blamed:
+                if requirement_name(requirement) == blamed:
                     return requirement
             return m.group(1).strip("'\",")
     return None
 
 
 def _pip_failure(spec: TabConfig, lines: list[str], log: Path) -> str:
-    errors = [line.strip() for line in lines if line.strip().startswith("ERROR")]
+    errors = [line.strip() for line in lines
+              if re.match(r"(ERROR|error:|cause:|[×╰]|hint:)", line.strip())]
     blamed = failed_requirement(spec, lines)
     head = (f"tab `{spec.name}`: requirement `{blamed}` could not be installed"
-            if blamed else f"tab `{spec.name}`: pip could not install the requirements")
+            if blamed else f"tab `{spec.name}`: the requirements could not be installed")
     detail = "; ".join(errors[-3:]) or (lines[-1].strip() if lines else "")
-    return f"{head} ({detail}); fix [tabs.{spec.name}] requirements and run again (pip's output: {log})"
+    return f"{head} ({detail}); fix [tabs.{spec.name}] requirements and run again (the installer's output: {log})"
 
 
 # --------------------------------------------------------------------------
@@ -452,8 +461,9 @@ def environments_for_build(config: Config, tabs: list[str], console: Console,
     return envs
 
 
-def ensure_envs(book: Path, tab: str | None, console: Console) -> int:
-    """``divebook env``: make or repair the environments; 0 ready, 1 one failed, 2 bad usage."""
+def ensure_envs(book: Path, tab: str | None, console: Console, upgrade: bool = False) -> int:
+    """``divebook env``: make or repair the environments (``upgrade``: resolve again);
+    0 ready, 1 one failed, 2 bad usage."""
     diags = Diagnostics()
     try:
         config = load_config(book, diags)
@@ -468,7 +478,7 @@ def ensure_envs(book: Path, tab: str | None, console: Console) -> int:
     failed = 0
     for name in [tab] if tab else config.tab_names:
         try:
-            env = ensure_tab_env(config, name, console)
+            env = ensure_tab_env(config, name, console, upgrade and bool(config.tab(name).requirements))
         except EnvError as exc:
             failed += 1
             where = f"{exc.pos}" if exc.pos and exc.pos.line else ""
