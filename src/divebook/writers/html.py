@@ -58,7 +58,9 @@ class HtmlResult:
 
 #: UI strings the theme's script needs (it reads them from ``<body data-strings>``)
 JS_STRINGS = ("copy", "copied", "show_more", "show_less", "search_no_results", "search_titles_only",
-              "search_loading", "download_notebook", "download_all_notebooks", "download_pdf")
+              "search_loading", "download_notebook", "download_all_notebooks", "download_pdf",
+              "search_total", "search_more", "keys_title", "key_search", "key_pages", "key_escape",
+              "key_help", "close")
 
 
 @lru_cache(maxsize=1)
