@@ -94,6 +94,9 @@
     if (!downloadBox) return;
     var stem = downloadBox.getAttribute("data-notebook");
     var info = (downloads.tabs || {})[tab] || {};
+    /* a translated book's other language has its own zips and PDFs */
+    var mine = (downloads.langs || {})[root.getAttribute("lang")] || downloads;
+    var own = (mine.tabs || {})[tab] || {};
     var base = siteRoot + "_downloads/";
     var label = tabTitles[tab] && Object.keys(tabTitles).length > 1 ? " (" + tabTitles[tab] + ")" : "";
     downloadBox.textContent = "";
@@ -105,9 +108,9 @@
     if (info.pages && info.pages.indexOf(stem) >= 0)
       add(base + "notebooks/" + tab + "/" + stem + ".ipynb", t("download_notebook", "Notebook") + label,
           "notebook", true);
-    if (info.zip) add(base + info.zip, t("download_all_notebooks", "All notebooks") + label, "zip", true);
-    var pdf = info.pdf || downloads.pdf;
-    if (pdf) add(base + pdf, t("download_pdf", "PDF"), "pdf", false);
+    if (own.zip) add(base + own.zip, t("download_all_notebooks", "All notebooks") + label, "zip", true);
+    var pdf = own.pdf || mine.pdf;
+    if (pdf) add(base + pdf, t("download_pdf", "PDF") + (own.pdf ? label : ""), "pdf", false);
   }
 
   var urlTab = new URLSearchParams(window.location.search).get("tab");
