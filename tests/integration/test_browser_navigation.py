@@ -142,3 +142,24 @@ def test_search_shows_a_total_and_every_result(page, base: str) -> None:  # type
     hrefs = page.eval_on_selector_all(".search-result > a", "els => els.map(a => a.getAttribute('href'))")
     assert len(set(hrefs)) == PAGES
     assert page.problems == []  # no 404 for a delta index that is not there
+
+
+def test_sidebar_comes_from_the_shared_toc_and_works_without_scripts(browser, base: str, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page_html = (site / "chapter" / "p3.html").read_text(encoding="utf-8")
+    assert '<script src="../_toc.js"></script>' in page_html
+    for scripts in (True, False):
+        ctx = browser.new_context(java_script_enabled=scripts)
+        page = ctx.new_page()
+        page.goto(base + "chapter/p3.html", wait_until="load")
+        links = page.eval_on_selector_all(".sidebar a", "els => els.map(a => a.textContent)")
+        current = page.eval_on_selector_all(".sidebar a[aria-current=page]", "els => els.map(a => a.textContent)")
+        assert current == ["Page 3"]
+        assert "Chapter" in links and "A Long Page" in links and f"Page {PAGES - 1}" in links
+        ctx.close()
+    # the script's list is the one shown: remove the page's own list and build it again
+    page = browser.new_page()
+    page.goto(base + "chapter/p3.html", wait_until="load")
+    page.evaluate("document.getElementById('sidebar').textContent = ''")
+    page.add_script_tag(url=base + "_static/divebook.js")
+    assert page.locator(".sidebar a[aria-current=page]").count() == 1
+    page.close()

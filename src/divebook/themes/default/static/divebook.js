@@ -141,6 +141,53 @@
     var open = body.classList.toggle("sidebar-open");
     menu.setAttribute("aria-expanded", open ? "true" : "false");
   });
+  /* ------------------------------------------------------------ sidebar */
+  /* The whole table of contents is one shared script (<prefix>_toc.js, cached); the page
+     itself holds only a short list for readers without scripts.  Built as that list is:
+     every chapter, opened down to this page. */
+  function buildSidebar() {
+    var bar = document.getElementById("sidebar");
+    var toc = window.divebookToc;
+    if (!bar || !toc || !toc.length) return;
+    var here = body.getAttribute("data-page");
+    function contains(node) {
+      if (node[0] === here) return true;
+      for (var i = 0; i < node[4].length; i++) if (contains(node[4][i])) return true;
+      return false;
+    }
+    function item(node) {
+      var li = document.createElement("li");
+      var a = el("a", { href: siteRoot + node[0] });
+      if (node[1]) { a.appendChild(el("span", { "class": "section-number" }, node[1])); a.appendChild(document.createTextNode(" ")); }
+      a.appendChild(document.createTextNode(node[2]));
+      if (node[0] === here) a.setAttribute("aria-current", "page");
+      li.appendChild(a);
+      if (node[4].length) {
+        var open = contains(node);
+        li.className = open ? "open" : "collapsed";
+        if (open) {
+          var ul = document.createElement("ul");
+          node[4].forEach(function (child) { ul.appendChild(item(child)); });
+          li.appendChild(ul);
+        }
+      }
+      return li;
+    }
+    var frag = document.createDocumentFragment();
+    var list = null, part = null;
+    toc.forEach(function (node) {
+      if (!list || node[3] !== part) {
+        part = node[3];
+        list = el("ul", { "class": "part part-" + part });
+        frag.appendChild(list);
+      }
+      list.appendChild(item(node));
+    });
+    bar.textContent = "";
+    bar.appendChild(frag);
+  }
+  buildSidebar();
+
   /* The current page's entry in the middle of the sidebar: only the sidebar scrolls
      (scrollIntoView would scroll the window too and hide the page's title). */
   function centreCurrent() {
