@@ -139,3 +139,15 @@ def test_korean_lines_break_between_words(out: Path, browser) -> None:  # type: 
     assert len(breaks) >= 10  # the page's paragraphs do wrap
     inside = [b for b in breaks if b[0] and HANGUL.match(b[0]) and HANGUL.match(b[1])]
     assert inside == [], f"{len(inside)} of {len(breaks)} line breaks split a Korean word"
+
+
+def test_side_by_side_pages_use_the_contents_column(out: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    with served(out / "html") as base:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(base + "bilingual/chapter_linear/softmax-regression.html", wait_until="load")
+        assert page.locator(".localtoc").count() == 0
+        widths = page.eval_on_selector_all(".bilingual-pair .side", "els => els.map(e => e.getBoundingClientRect().width)")
+        page.goto(base + "chapter_linear/softmax-regression.html", wait_until="load")
+        assert page.is_visible(".localtoc")  # a one-language page keeps it
+        page.close()
+    assert widths and min(widths) > 450  # each column; about 380 px while the contents column stayed
