@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable
 
 from ..i18n import reference_text
-from ..tree import Book, Cite, CiteEntry, CodeCell, Page, Ref, Translated, page_inlines, walk_blocks
+from ..tree import Block, Book, Cite, CiteEntry, CodeCell, Page, Ref, Translated, page_inlines, walk_blocks
 
 if TYPE_CHECKING:
     from ..build import BuildContext
@@ -93,31 +93,33 @@ def notebook_languages(ctx: "BuildContext") -> list[NotebookLanguage] | None:
 
 
 def _other_side(page: Page, keep_original: bool) -> set[int]:
-    """Lines of ``page``'s file that belong to the side of each pair that is not kept."""
+    """Lines of ``page``'s file that belong to the side of each pair that is not kept.
+
+    A side runs from its first line to the line before a blank one, the start of
+    another side or a code cell (lists pair item by item, with no blank line between).
+    """
     lines = page.text.split("\n")
-    sides: list[tuple[object, bool]] = []  # (block, is the kept side)
+    others: list[Block] = []
     starts: set[int] = set()
     for block in walk_blocks(page.blocks):
         if isinstance(block, CodeCell):
             starts.add(block.pos.line)
         if not isinstance(block, Translated):
             continue
-        if block.original is None or block.translation is None:
-            # untranslated: shown in the translation's notebook too; an addition: translation only
-            others = [] if block.original is not None else ([block.translation, *block.more] if keep_original else [])
-        else:
-            others = [block.translation, *block.more] if keep_original else [block.original]
-        for side in (block.original, block.translation, *block.more):
+        translation = [b for b in (block.translation, *block.more) if b is not None]
+        if keep_original:  # the original's notebook: no translation, no translator's addition
+            others += translation
+        elif block.original is not None and translation:  # an untranslated original stays
+            others.append(block.original)
+        for side in (block.original, *translation):
             if side is not None and side.pos.file == page.source:
                 starts.add(side.pos.line)
-        sides += [(side, False) for side in others if side is not None and side.pos.file == page.source]
     drop: set[int] = set()
-    for side, _ in sides:
-        start = side.pos.line  # type: ignore[attr-defined]
-        line = start
-        while line <= len(lines):
-            if line != start and (line in starts or not lines[line - 1].strip()):
-                break
+    for side in others:
+        if side.pos.file != page.source:
+            continue
+        line = start = side.pos.line
+        while line <= len(lines) and (line == start or (line not in starts and lines[line - 1].strip())):
             drop.add(line)
             line += 1
     return drop
