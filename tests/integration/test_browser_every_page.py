@@ -61,7 +61,10 @@ def _check_site(browser, site: Path, query: str, book: Path) -> None:  # type: i
             page.on("console", lambda m: problems.append(f"{where[0]}: {m.text}")
                     if m.type == "error" and "404" not in m.text else None)  # 404s: see responses
             page.on("pageerror", lambda e: problems.append(f"{where[0]}: {e}"))
-            page.on("requestfailed", lambda r: problems.append(f"{where[0]}: failed {r.url}"))
+            # a request the next page's load cut short (a lazy image still loading) is no failure;
+            # a missing file is a 404 response, caught below
+            page.on("requestfailed", lambda r: problems.append(f"{where[0]}: failed {r.url} ({r.failure})")
+                    if r.failure != "net::ERR_ABORTED" else None)
             page.on("response", lambda r: problems.append(f"{where[0]}: {r.status} {r.url}")
                     if r.status >= 400 and not _missing_in_book(book, base, r.url) else None)
             for path in pages:
