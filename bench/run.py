@@ -149,12 +149,19 @@ def bench_d2lbook(runs: int) -> dict:
 # ---------------------------------------------------------------- 2. scaling
 
 
-def bench_scaling(runs: int, sizes: list[int]) -> dict:
-    tools = {"divebook": None, "jupyter-book": peers.ensure("jupyterbook")}
-    try:
-        tools["mystmd"] = peers.ensure("mystmd")
-    except subprocess.CalledProcessError:
-        print("mystmd did not install; left out", file=sys.stderr)
+def folder_mb(folder: Path) -> float:
+    """Bytes of every file under ``folder``, in MB (what a host would serve)."""
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6 if folder.is_dir() else 0.0
+
+
+def bench_scaling(runs: int, sizes: list[int], with_peers: bool = True) -> dict:
+    tools: dict[str, Path | None] = {"divebook": None}
+    if with_peers:
+        tools["jupyter-book"] = peers.ensure("jupyterbook")
+        try:
+            tools["mystmd"] = peers.ensure("mystmd")
+        except subprocess.CalledProcessError:
+            print("mystmd did not install; left out", file=sys.stderr)
     results: dict[str, dict[int, dict[str, list[float]]]] = {t: {} for t in tools}
     notes: dict[str, str] = {}
     for size in sizes:
@@ -164,14 +171,15 @@ def bench_scaling(runs: int, sizes: list[int]) -> dict:
                 myst = synthetic.make_book(Path(tmp) / "myst", size, "myst", seed=run)
                 commands = {
                     "divebook": (DIVEBOOK + ["build", "html", "--no-eval", "-q", "-C", str(d2l)], None),
-                    "jupyter-book": ([str(tools["jupyter-book"]), "build", "."], myst),
                 }
+                if "jupyter-book" in tools:
+                    commands["jupyter-book"] = ([str(tools["jupyter-book"]), "build", "."], myst)
                 if "mystmd" in tools:
                     commands["mystmd"] = ([str(tools["mystmd"]), "build", "--html"], myst)
                 for phase in ("cold", "no-op"):
                     for tool, (cmd, cwd) in commands.items():
                         seconds, rss, status = measure(cmd, cwd=cwd)
-                        entry = results[tool].setdefault(size, {"cold": [], "no-op": [], "rss": []})
+                        entry = results[tool].setdefault(size, {"cold": [], "no-op": [], "rss": [], "site_mb": []})
                         if status != 0 and tool != "divebook":
                             notes[tool] = f"exit status {status} (e.g. mystmd downloads its site theme, " \
                                           "which this offline machine cannot)" if tool == "mystmd" else \
@@ -179,6 +187,8 @@ def bench_scaling(runs: int, sizes: list[int]) -> dict:
                             continue
                         entry[phase].append(seconds)
                         entry["rss"].append(rss)
+                        if tool == "divebook" and phase == "cold":
+                            entry["site_mb"].append(folder_mb(d2l / "_build" / "html"))
     header = ["pages"] + [f"{t} cold / no-op (s), peak MB" for t in tools]
     rows = []
     for size in sizes:
@@ -188,14 +198,19 @@ def bench_scaling(runs: int, sizes: list[int]) -> dict:
             if not e or not e["cold"]:
                 row.append("failed: " + notes.get(tool, "?"))
             else:
-                row.append(f"{fmt(median(e['cold']))} / {fmt(median(e['no-op']))}, {max(e['rss']):.0f}")
+                site = f", site {median(e['site_mb']):.1f} MB" if e.get("site_mb") else ""
+                row.append(f"{fmt(median(e['cold']))} / {fmt(median(e['no-op']))}, {max(e['rss']):.0f}{site}")
         rows.append(row)
     print(table("Synthetic books, HTML, no execution (median seconds, peak memory of the largest process)",
                 header, rows))
-    per_page = {t: {s: median(v["cold"]) / s for s, v in results[t].items() if v["cold"]} for t in tools}
-    if 100 in per_page["divebook"] and 1000 in per_page["divebook"]:
-        growth = median(results["divebook"][1000]["cold"]) / (10 * median(results["divebook"][100]["cold"]))
-        print(f"divebook: 1000 pages take {growth:.2f} x (10 x the 100-page time)\n")
+    ours = results["divebook"]
+    for small, big in zip(sizes, sizes[1:]):
+        if ours.get(small, {}).get("cold") and ours.get(big, {}).get("cold"):
+            time_ratio = median(ours[big]["cold"]) / median(ours[small]["cold"])
+            size_ratio = median(ours[big]["site_mb"]) / median(ours[small]["site_mb"])
+            print(f"divebook: {big} pages take {time_ratio:.2f} x the time of {small} pages and write "
+                  f"{size_ratio:.2f} x the site ({median(ours[small]['site_mb']):.1f} MB -> "
+                  f"{median(ours[big]['site_mb']):.1f} MB); {big / small:g} x the pages\n")
     plot_scaling(results, sizes)
     return {"runs": runs, "sizes": sizes,
             "times": {t: {str(s): v for s, v in r.items()} for t, r in results.items()}, "notes": notes}
@@ -356,6 +371,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default="d2lbook,scaling,execution,serve")
     parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--no-peers", action="store_true", help="scaling: divebook alone (no Jupyter Book, mystmd)")
     parser.add_argument("--plot", action="store_true", help="only draw bench/scaling.svg from results.json")
     args = parser.parse_args()
     if args.plot:
@@ -369,7 +385,7 @@ def main() -> None:
     if "d2lbook" in chosen:
         results["d2lbook"] = bench_d2lbook(args.runs)
     if "scaling" in chosen:
-        results["scaling"] = bench_scaling(args.runs, [int(s) for s in args.sizes.split(",")])
+        results["scaling"] = bench_scaling(args.runs, [int(s) for s in args.sizes.split(",")], not args.no_peers)
     if "execution" in chosen:
         results["execution"] = bench_execution(args.runs)
     if "serve" in chosen:
@@ -377,6 +393,17 @@ def main() -> None:
     # keep the results of the benchmarks not run this time
     path = BENCH / "results.json"
     merged = json.loads(path.read_text()) if path.exists() else {}
+    if "scaling" in results and "scaling" in merged:
+        # sizes and tools not run this time keep their last results (e.g. the peers at 10-1,000 pages)
+        old, new = merged["scaling"], results["scaling"]
+        for tool, by_size in new["times"].items():
+            old["times"].setdefault(tool, {}).update(by_size)
+        old["sizes"] = sorted(set(old["sizes"]) | set(new["sizes"]))
+        old["notes"] = {**old.get("notes", {}), **new.get("notes", {})}
+        old["runs"] = new["runs"]
+        results["scaling"] = old
+        plot_scaling({tool: {int(size): runs for size, runs in by_size.items()}
+                      for tool, by_size in old["times"].items()}, old["sizes"])
     merged.update(results)
     path.write_text(json.dumps(merged, indent=1) + "\n")
     print(textwrap.dedent(f"""\

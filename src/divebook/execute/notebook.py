@@ -69,12 +69,17 @@ def cell_tags(cell: CodeCell) -> list[str]:
 
 
 def page_notebook(page: Page, tab: str, tab_names: list[str], kernel: str = "python3",
-                  rewrite=None, without_code: bool = False) -> TabNotebook | None:  # type: ignore[no-untyped-def]
+                  rewrite=None, without_code: bool = False,
+                  drop: set[int] | frozenset[int] = frozenset(),
+                  prose=None) -> TabNotebook | None:  # type: ignore[no-untyped-def]
     """The notebook of ``page`` for ``tab``; None when the page has no code for it.
 
     ``rewrite(code) -> code`` is applied to each code cell (the library's
     reverse aliases for a non-default tab).  ``without_code``: a page with
     no code at all has a notebook too (its slides, as d2lbook cuts them).
+    ``drop``: lines of prose to leave out and ``prose(markdown) -> markdown``:
+    applied to each Markdown cell (a translated book's notebook of one
+    language, writers/notebook/languages.py).
     """
     if tab not in tabs_with_code(page, tab_names) and not (without_code and not executable_cells(page)):
         return None
@@ -91,12 +96,13 @@ def page_notebook(page: Page, tab: str, tab_names: list[str], kernel: str = "pyt
     cells: list[nbformat.NotebookNode] = []
     tree_cells: list[CodeCell] = []
     line_maps: list[list[int]] = []
-    prose: list[str] = []
+    lines_kept: list[str] = []
     state = _TabProse(tab, tab_names)
 
     def flush() -> None:
-        md = _tidy("\n".join(prose))
-        prose.clear()
+        md = "\n".join(lines_kept)
+        md = _tidy(prose(md) if prose is not None else md)
+        lines_kept.clear()
         if md:
             cells.append(_cell("markdown", md, len(cells)))
 
@@ -126,16 +132,18 @@ def page_notebook(page: Page, tab: str, tab_names: list[str], kernel: str = "pyt
                 continue
             for line in lines[i:end + 1]:
                 if state.keep:
-                    prose.append(line)
+                    lines_kept.append(line)
             i = end + 1
             continue
         kept = state.feed(lines[i])
+        if kept is not None and number in drop:
+            kept = None
         if kept is not None:
             if number in levels:
                 kept = _ATX.sub(lambda m: m.group(1) + "#" * min(levels[number], 6), kept, count=1)
             if "](" in kept:
                 kept = _SPACED_LINK.sub(_angled, kept)
-            prose.append(kept)
+            lines_kept.append(kept)
         i += 1
     flush()
     nb = nbformat.v4.new_notebook()

@@ -13,12 +13,14 @@ from ..tree import Book
 from .citations import resolve_citations
 from .numbering import number_book
 from .references import collect_targets, resolve_references
+from .typography import smarten_book
 
 
 def resolve_book(book: Book, config: Config, store: Store | None, diags: Diagnostics) -> Book:
-    """Number, label and cite: the book as every writer sees it."""
+    """Number, label, cite and set the punctuation: the book as every writer sees it."""
     number_book(book)
     collect_targets(book, diags)
     resolve_references(book, diags)
     resolve_citations(book, config, store, diags)
+    smarten_book(book, config.lang, config.origin_lang)  # after numbering: anchors keep the source's text
     return book

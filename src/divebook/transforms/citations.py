@@ -90,10 +90,29 @@ def latex_to_text(text: str) -> str:
     return re.sub(r"[{}]", "", text).strip()
 
 
+#: an author written "and et al." or "and others" (BibTeX's word for the rest of a list)
+_ET_AL_PERSON = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.I)
+#: how pybtex writes that person at the end of a list: "B, and et al." / "A and others"
+_AND_ET_AL = re.compile(r"(,?) and (?:et(?:\s|&nbsp;|~)al\.?|others)(?=[.,;]|$)")
+
+
+def _is_et_al(person) -> bool:  # type: ignore[no-untyped-def]
+    return bool(_ET_AL_PERSON.match(str(person).strip().strip("{}")))
+
+
+def _et_al(text: str, space: str = " ") -> str:
+    """"A, B, and et al." -> "A, B, et al.", "A and others" -> "A et al." (BibTeX's plain style);
+    ``space`` between "et" and "al." is the format's unbreakable one."""
+    return _AND_ET_AL.sub(lambda m: f"{m.group(1)} et{space}al", text).replace(f"et{space}al..", f"et{space}al.")
+
+
 def _authors(entry) -> str:  # type: ignore[no-untyped-def]
     persons = entry.persons.get("author") or entry.persons.get("editor") or []
-    names = [latex_to_text(" ".join(p.prelast_names + p.last_names)) for p in persons]
+    more = any(_is_et_al(p) for p in persons)
+    names = [latex_to_text(" ".join(p.prelast_names + p.last_names)) for p in persons if not _is_et_al(p)]
     names = [n for n in names if n]
+    if more and names:
+        return f"{names[0]} et al."
     if not names:
         org = entry.fields.get("organization") or entry.fields.get("publisher") \
             or entry.fields.get("title", "Anonymous")
@@ -146,6 +165,8 @@ def _format_chunk(formatter: _Formatter, keys: list[str]) -> dict[str, tuple[str
         try:
             text = style.format_entry(key, entry).text
             plain, html, latex = (text.render(backend) for backend in backends)
+            if any(_is_et_al(p) for people in entry.persons.values() for p in people):
+                plain, html, latex = _et_al(plain), _et_al(html, "&nbsp;"), _et_al(latex, "~")
             out[key] = (latex_to_text(plain.replace("\\url ", "")), _html_urls(html), latex)
         except Exception:  # a missing field pybtex insists on: show what is there
             title = latex_to_text(entry.fields.get("title", ""))

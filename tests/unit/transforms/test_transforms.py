@@ -304,3 +304,23 @@ def test_select_tab_pdf_view():
     mx = select_tab(blocks, "mxnet")
     assert isinstance(mx[0], Paragraph) and mx[1].source == "a = 1" and len(mx) == 2
     assert [b.source for b in select_tab(blocks, "pytorch")] == ["import torch", ""]
+
+
+def test_et_al_in_a_bib_author_list_reads_as_bibtex_writes_it(make_book):
+    """An author list ending "and et al." or "and others" reads "A, B, et al.", never "and et al."."""
+    files = dict(BOOK)
+    files["refs.bib"] = BOOK["refs.bib"].replace(
+        "@book{Unused.1999",
+        "@book{Etal.2003, author = {First, Ann and Second, Bob and et al.}, title = {Four},\n"
+        "              publisher = {P}, year = {2003}}\n"
+        "        @book{Two.2004, author = {Solo, Sam and others}, title = {Five}, publisher = {P}, year = {2004}}\n"
+        "        @book{Unused.1999")
+    files["ch1/b.md"] = BOOK["ch1/b.md"] + "\nAlso :cite:`Etal.2003,Two.2004`.\n"
+    book, _ = resolved(make_book, files)
+    items = {i.key: i for i in book.bibliography}
+    assert items["Etal.2003"].text.startswith("Ann First, Bob Second, et al. Four")
+    assert "Ann First, Bob Second, et&nbsp;al." in items["Etal.2003"].html
+    assert "et~al." in items["Etal.2003"].latex and "and et" not in items["Etal.2003"].latex
+    assert items["Two.2004"].text.startswith("Sam Solo et al. Five")
+    cite = [c for c in page_inlines(book.pages["ch1/b.md"].blocks) if isinstance(c, Cite)][-1]
+    assert [e.authors for e in cite.entries] == ["First et al.", "Solo et al."]

@@ -31,10 +31,22 @@ MANIFEST = "downloads.js"
 
 
 def _wanted(out: Path, config: Config) -> tuple[dict[str, Path], dict]:
-    """Files to bring into the site (site-relative name -> source) and the manifest."""
+    """Files to bring into the site (site-relative name -> source) and the manifest.
+
+    The manifest's ``tabs`` and ``pdf`` are the book's language's; a translated
+    book's other language has its own under ``langs[<lang>]`` (its notebooks are
+    listed with the others, under its prefix: ``en/chapter/page``), so each
+    language's site links its own files.
+    """
+    from ..latex.book import pdf_name  # the PDF writer names its files
+
     files: dict[str, Path] = {}
     manifest: dict = {"tabs": {}, "pdf": None}
-    tabs = config.tab_names
+    langs = [""] + _other_languages(config)
+
+    def section(lang: str) -> dict:
+        return manifest if not lang else manifest.setdefault("langs", {}).setdefault(lang, {"tabs": {}, "pdf": None})
+
     notebooks = out / "notebooks"
     if notebooks.is_dir():
         for tab_dir in sorted(p for p in notebooks.iterdir() if p.is_dir()):
@@ -47,22 +59,25 @@ def _wanted(out: Path, config: Config) -> tuple[dict[str, Path], dict]:
                 pages.append(rel[:-6])
             if pages:
                 manifest["tabs"].setdefault(tab_dir.name, {})["pages"] = pages
-        for archive in sorted(notebooks.glob("*.zip")):
-            files[archive.name] = archive
-            tab = _tab_of(archive.stem, config.name, tabs)
-            manifest["tabs"].setdefault(tab, {})["zip"] = archive.name
+        for lang in langs:
+            for tab in config.tab_names:
+                archive = notebooks / f"{zip_stem(config, tab, lang)}.zip"
+                if archive.is_file():
+                    files[archive.name] = archive
+                    section(lang)["tabs"].setdefault(tab, {})["zip"] = archive.name
     _slides(out / "slides", files, manifest)
     pdf = out / "pdf"
     if pdf.is_dir():
-        for document in sorted(pdf.glob("*.pdf")):
-            if document.stem != config.name and not document.stem.startswith(config.name + "-"):
-                continue  # figures and other PDFs the PDF writer keeps beside the book
-            files[document.name] = document
-            if document.stem == config.name:
-                manifest["pdf"] = document.name
-            else:
-                tab = _tab_of(document.stem, config.name, tabs)
-                manifest["tabs"].setdefault(tab, {})["pdf"] = document.name
+        for lang in langs:
+            for tab in config.tab_names:
+                document = pdf / f"{pdf_name(config, tab, lang)}.pdf"
+                if not document.is_file():
+                    continue
+                files[document.name] = document
+                if tab == config.default_tab:
+                    section(lang)["pdf"] = document.name  # also for tabs without a PDF of their own
+                else:
+                    section(lang)["tabs"].setdefault(tab, {})["pdf"] = document.name
     return files, manifest
 
 
@@ -81,10 +96,18 @@ def _slides(slides: Path, files: dict[str, Path], manifest: dict) -> None:
             manifest["tabs"].setdefault(tab, {}).setdefault("slides", []).append(page[:-5])
 
 
-def _tab_of(stem: str, name: str, tabs: list[str]) -> str:
-    """``d2l-en-pytorch`` -> ``pytorch``; the plain ``d2l-en`` belongs to the default tab."""
-    suffix = stem[len(name) + 1:] if stem.startswith(name + "-") else ""
-    return suffix if suffix in tabs else tabs[0]
+def zip_stem(config: Config, tab: str, lang: str = "") -> str:
+    """The notebooks zip of a tab: ``<name>-<tab>``, ``<name>-<lang>-<tab>`` for a translated
+    book's other language (writers/notebook.py writes them)."""
+    return f"{config.name}-{lang}-{tab}" if lang else f"{config.name}-{tab}"
+
+
+def _other_languages(config: Config) -> list[str]:
+    """A translated book's original language, whose site is beside the book's own."""
+    from ...languages import book_languages
+
+    pair = book_languages(config)
+    return [pair.origin] if pair is not None else []
 
 
 def _same(source: os.stat_result, target: Path) -> bool:

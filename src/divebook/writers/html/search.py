@@ -127,6 +127,9 @@ def index_site(site: Path, timeout: float = 600, nice: bool = False) -> str:
     """
     summary = _run_pagefind(site, INDEX_DIR, [], timeout, nice)
     shutil.rmtree(site / DELTA_DIR, ignore_errors=True)  # the full index has every change
+    # An empty listing, so the browser's first search finds "no delta" rather than a 404.
+    (site / DELTA_DIR).mkdir(exist_ok=True)
+    (site / DELTA_DIR / DELTA_PAGES).write_text(json.dumps({"pages": []}), encoding="utf-8")
     return summary
 
 

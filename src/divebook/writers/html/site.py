@@ -35,6 +35,7 @@ from .discussion import qr_svg, split_discussion
 from .downloads import DOWNLOADS, MANIFEST
 from ..code.highlight import SITE_STYLES, html_style_css
 from .nodes import PageRenderer, Site, esc, relative_url, tab_title, tabs_on_page
+from .toc import TOC_JS, fallback_sidebar, toc_script
 from .icons import icon, icon_for
 from .search import mark_removed
 
@@ -58,7 +59,8 @@ class HtmlResult:
 #: UI strings the theme's script needs (it reads them from ``<body data-strings>``)
 JS_STRINGS = ("copy", "copied", "show_more", "show_less", "search_no_results", "search_titles_only",
               "search_loading", "download_notebook", "download_all_notebooks", "download_pdf",
-              "download_slides")
+              "download_slides", "search_total", "search_more", "keys_title", "key_search", "key_pages",
+              "key_escape", "key_help", "close")
 
 
 @lru_cache(maxsize=1)
@@ -85,37 +87,6 @@ def _existing_files(root: Path) -> frozenset[str]:
         rel = Path(folder).relative_to(root)
         found += [(rel / f).as_posix() for f in files if os.path.splitext(f)[1].lower() in suffixes]
     return frozenset(found)
-
-
-def _sidebar(book: Book, site: Site, output: str, source: str, ancestors: list[str]) -> str:
-    """The table of contents for one page: every chapter, and the sections of its own.
-
-    Showing every section of every chapter on every page would make a book's
-    pages grow with the book (and the site with its square); chapters list
-    their sections on their own pages.
-    """
-    open_pages = set(ancestors) | {source}
-
-    def item(node: TocNode, depth: int) -> str:
-        number, title = site.titles[node.page]
-        url = relative_url(output, site.outputs[node.page]) or posixpath.basename(output)
-        num = f'<span class="section-number">{esc(number)}</span> ' if number else ""
-        current = ' aria-current="page"' if node.page == source else ""
-        children = ""
-        if node.children and node.page in open_pages:
-            children = "<ul>" + "".join(item(c, depth + 1) for c in node.children) + "</ul>"
-        cls = (' class="open"' if node.page in open_pages else ' class="collapsed"') if node.children else ""
-        return (f'<li{cls} data-src="{esc(node.page)}"><a href="{esc(url)}" data-src="{esc(node.page)}"'
-                f'{current}>{num}{esc(title)}</a>{children}</li>')
-
-    groups: list[tuple[str, list[TocNode]]] = []
-    for node in book.toc:
-        part = book.pages[node.page].part
-        if not groups or groups[-1][0] != part:
-            groups.append((part, []))
-        groups[-1][1].append(node)
-    return "".join(f'<ul class="part part-{part}">' + "".join(item(n, 1) for n in nodes) + "</ul>"
-                   for part, nodes in groups)
 
 
 def _parents(nodes: list[TocNode], trail: list[str] | None = None) -> dict[str, list[str]]:
@@ -201,7 +172,7 @@ def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
         lang=site.lang, version=__version__, book=config, s=r.strings, root=root, output=output,
         source=job.source, page_title=site.titles[job.source][1], page_number=page.number,
         default_tab=config.default_tab,
-        sidebar=_sidebar(r.book, site, output, job.source, r.parents.get(job.source, [])),
+        sidebar=fallback_sidebar(r.book, site, output, job.source, r.parents.get(job.source, [])),
         body=_after_title(rendered.body, _tab_note(r.strings, page_tabs, config.tab_names),
                           _pending_note(r.strings, rendered.body)),
         local_toc=rendered.local_toc,
@@ -210,7 +181,8 @@ def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
         discussion=_discussion(discussion, config.tab_names),
         colab=[(t, url) for t, url in colab_links(config, output) if not page_tabs or t in page_tabs],
         edit_url=_edit_url(config, job.source), js_strings=r.js_strings, home=home,
-        pages_js=r.pages_js, **r.chrome, **job.languages)
+        pages_js=r.pages_js, toc_js=posixpath.join(posixpath.dirname(r.pages_js), TOC_JS),
+        **r.chrome, **job.languages)
     written = not r.dry_run and write_if_changed(r.out / output, html.encode("utf-8"))
     return _PageDone(job.source, key, written, page_diags.items, rendered.images, new_math,
                      copied=_copy_images(r, rendered.images))
@@ -295,6 +267,9 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
                   + json.dumps(listing, ensure_ascii=False, separators=(",", ":")) + ";\n")
         if write_if_changed(out / pages_js, script.encode("utf-8")):
             result.written.append(pages_js)
+        toc_js = posixpath.join(posixpath.dirname(pages_js), TOC_JS)
+        if write_if_changed(out / toc_js, toc_script(book, site).encode("utf-8")):
+            result.written.append(toc_js)
     # The heaviest pages first, a few at a time, so both workers finish together; the
     # results are then taken in book order, which keeps the report's order stable.
     heavy_first = sorted(todo, key=lambda job: -len(book.pages[job.source].text))

@@ -29,6 +29,8 @@ from ...cache import write_if_changed
 from ...execute.attach import outputs_to_notebook
 from ...execute.notebook import page_notebook
 from ...library import apply_reverse_alias, library_root
+from ..html.downloads import zip_stem
+from .languages import NotebookLanguage, notebook_languages
 
 #: ``![alt](address "title")``; the address may hold spaces (``a b.png``) or be in ``<>``
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(<[^>\n]*>|[^)\n]*?)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
@@ -44,15 +46,22 @@ def notebook_tabs(ctx) -> list[str]:  # type: ignore[no-untyped-def]
     return [tab]
 
 
-def tab_notebook_json(ctx, source: str, tab: str) -> str | None:  # type: ignore[no-untyped-def]
-    """The notebook of ``source`` for ``tab`` as JSON text, or None if it has no code for it."""
+def tab_notebook_json(ctx, source: str, tab: str,  # type: ignore[no-untyped-def]
+                      language: NotebookLanguage | None = None) -> str | None:
+    """The notebook of ``source`` for ``tab`` as JSON text, or None if it has no code for it.
+
+    ``language``: one language of a translated book (its text only)."""
     config = ctx.config
-    page = ctx.book.pages[source]
+    page = ctx.book.pages[source] if language is None else language.page(source)
     rules = config.tab(tab).library
     rewrite = None
     if tab != config.default_tab and rules is not None and rules.reverse_alias.strip():
         rewrite = lambda code: apply_reverse_alias(code, rules)  # noqa: E731
-    made = page_notebook(page, tab, config.tab_names, "python3", rewrite)
+    if language is None:
+        made = page_notebook(page, tab, config.tab_names, "python3", rewrite)
+    else:
+        made = page_notebook(page, tab, config.tab_names, "python3", rewrite,
+                             drop=language.drop.get(source, set()), prose=language.prose(source))
     if made is None:
         return None
     ran = ctx.execution.get(source, {}).get(tab, {}).get("status") in ("executed", "cached", "failed")
@@ -73,17 +82,19 @@ def write_notebooks_target(ctx) -> None:  # type: ignore[no-untyped-def]
     sources = [s for s in book.order + book.orphans if s in book.pages]
     files: list[str] = []
     written: list[str] = []
-    for tab in notebook_tabs(ctx):
+    languages: list[NotebookLanguage | None] = list(notebook_languages(ctx) or [None])
+    for tab, language in ((t, lang) for lang in languages for t in notebook_tabs(ctx)):
         members: dict[str, bytes] = {}
         notebook_pages: dict[str, str] = {}  # notebook -> its page, for the link check
         images: set[str] = set()
+        prefix = language.prefix if language is not None else ""
         for source in sources:
-            text = tab_notebook_json(ctx, source, tab)
+            text = tab_notebook_json(ctx, source, tab, language)
             if text is None:
                 continue
             rel = source[:-3] + ".ipynb" if source.endswith(".md") else source + ".ipynb"
             data = text.encode("utf-8")
-            path = root / tab / rel
+            path = root / tab / (prefix + rel)
             if write_if_changed(path, data):
                 written.append(path.relative_to(ctx.out).as_posix())
             files.append(path.relative_to(ctx.out).as_posix())
@@ -100,7 +111,7 @@ def write_notebooks_target(ctx) -> None:  # type: ignore[no-untyped-def]
         ctx.diags.extend(check_notebook_links(members, notebook_pages,
                                               {s: book.pages[s].text for s in notebook_pages.values()},
                                               config.root))
-        folder = f"{config.name}-{tab}"
+        folder = zip_stem(config, tab, prefix.strip("/"))
         zip_path = root / f"{folder}.zip"
         if write_if_changed(zip_path, _zip(folder, members)):
             written.append(zip_path.relative_to(ctx.out).as_posix())

@@ -94,6 +94,9 @@
     if (!downloadBox) return;
     var stem = downloadBox.getAttribute("data-notebook");
     var info = (downloads.tabs || {})[tab] || {};
+    /* a translated book's other language has its own zips and PDFs */
+    var mine = (downloads.langs || {})[root.getAttribute("lang")] || downloads;
+    var own = (mine.tabs || {})[tab] || {};
     var base = siteRoot + "_downloads/";
     var label = tabTitles[tab] && Object.keys(tabTitles).length > 1 ? " (" + tabTitles[tab] + ")" : "";
     downloadBox.textContent = "";
@@ -107,9 +110,9 @@
           "notebook", true);
     if (info.slides && info.slides.indexOf(stem) >= 0)
       add(base + "slides/" + tab + "/" + stem + ".html", t("download_slides", "Slides") + label, "slides", false);
-    if (info.zip) add(base + info.zip, t("download_all_notebooks", "All notebooks") + label, "zip", true);
-    var pdf = info.pdf || downloads.pdf;
-    if (pdf) add(base + pdf, t("download_pdf", "PDF"), "pdf", false);
+    if (own.zip) add(base + own.zip, t("download_all_notebooks", "All notebooks") + label, "zip", true);
+    var pdf = own.pdf || mine.pdf;
+    if (pdf) add(base + pdf, t("download_pdf", "PDF") + (own.pdf ? label : ""), "pdf", false);
   }
 
   var urlTab = new URLSearchParams(window.location.search).get("tab");
@@ -140,8 +143,101 @@
     var open = body.classList.toggle("sidebar-open");
     menu.setAttribute("aria-expanded", open ? "true" : "false");
   });
-  var current = document.querySelector('.sidebar a[aria-current="page"]');
-  if (current && current.scrollIntoView) current.scrollIntoView({ block: "center" });
+  /* ------------------------------------------------------------ sidebar */
+  /* The whole table of contents is one shared script (<prefix>_toc.js, cached); the page
+     itself holds only a short list for readers without scripts.  Built as that list is:
+     every chapter, opened down to this page. */
+  function buildSidebar() {
+    var bar = document.getElementById("sidebar");
+    var toc = window.divebookToc;
+    if (!bar || !toc || !toc.length) return;
+    var here = body.getAttribute("data-page");
+    function contains(node) {
+      if (node[0] === here) return true;
+      for (var i = 0; i < node[4].length; i++) if (contains(node[4][i])) return true;
+      return false;
+    }
+    function item(node) {
+      var li = document.createElement("li");
+      var a = el("a", { href: siteRoot + node[0] });
+      if (node[1]) { a.appendChild(el("span", { "class": "section-number" }, node[1])); a.appendChild(document.createTextNode(" ")); }
+      a.appendChild(document.createTextNode(node[2]));
+      if (node[0] === here) a.setAttribute("aria-current", "page");
+      li.appendChild(a);
+      if (node[4].length) {
+        var open = contains(node);
+        li.className = open ? "open" : "collapsed";
+        if (open) {
+          var ul = document.createElement("ul");
+          node[4].forEach(function (child) { ul.appendChild(item(child)); });
+          li.appendChild(ul);
+        }
+      }
+      return li;
+    }
+    var frag = document.createDocumentFragment();
+    var list = null, part = null;
+    toc.forEach(function (node) {
+      if (!list || node[3] !== part) {
+        part = node[3];
+        list = el("ul", { "class": "part part-" + part });
+        frag.appendChild(list);
+      }
+      list.appendChild(item(node));
+    });
+    bar.textContent = "";
+    bar.appendChild(frag);
+  }
+  buildSidebar();
+
+  /* The current page's entry in the middle of the sidebar: only the sidebar scrolls
+     (scrollIntoView would scroll the window too and hide the page's title). */
+  function centreCurrent() {
+    var bar = document.getElementById("sidebar");
+    var current = bar && bar.querySelector('a[aria-current="page"]');
+    if (!current) return;
+    var offset = current.getBoundingClientRect().top - bar.getBoundingClientRect().top + bar.scrollTop;
+    bar.scrollTop = Math.max(0, offset - (bar.clientHeight - current.offsetHeight) / 2);
+  }
+  centreCurrent();
+  window.divebookCentreCurrent = centreCurrent;
+
+  /* ------------------------------------------------------------ on this page */
+  /* The contents list marks the section being read: the last heading above the top
+     fifth of the window (as Jupyter Book, Quarto and MkDocs Material do). */
+  var tocLinks = Array.prototype.slice.call(document.querySelectorAll(".localtoc a[href^='#']"));
+  var tocTargets = tocLinks.map(function (a) {
+    try { return document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1))); }
+    catch (e) { return null; }
+  });
+  function markSection() {
+    var line = window.innerHeight / 5;
+    var active = -1;
+    tocTargets.forEach(function (h, i) {
+      if (h && !h.closest("[hidden]") && h.getBoundingClientRect().top <= line) active = i;
+    });
+    if (active < 0 && tocLinks.length) active = 0;
+    /* at the end of the page the last sections cannot reach the line: the last one shown wins */
+    if (window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2) {
+      tocTargets.forEach(function (h, i) {
+        if (h && !h.closest("[hidden]") && h.getBoundingClientRect().top < window.innerHeight) active = i;
+      });
+    }
+    tocLinks.forEach(function (a, i) {
+      a.classList.toggle("active", i === active);
+      if (i === active) a.setAttribute("aria-current", "location"); else a.removeAttribute("aria-current");
+    });
+  }
+  if (tocLinks.length && "IntersectionObserver" in window) {
+    var observer = new IntersectionObserver(markSection, { rootMargin: "0px 0px -80% 0px", threshold: [0, 1] });
+    tocTargets.forEach(function (h) { if (h) observer.observe(h); });
+    markSection();
+    var atEnd = false;
+    window.addEventListener("scroll", function () {
+      var end = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+      if (end !== atEnd) { atEnd = end; markSection(); }
+    }, { passive: true });
+  }
 
   /* ------------------------------------------------------------ copy buttons */
   /* What a reader wants to paste: the code, without prompts or printed output. */
@@ -255,25 +351,41 @@
   var pagefindDelta = null;
   var deltaPages = {};
 
-  /* The best ten pages for a query: from the full index, except the pages edited since
-     (their results come from the delta index). */
+  /* Every result for a query, best first, as handles whose data is loaded a page at a
+     time: the full index's, except the pages edited since (their results come from the
+     delta index).  ``total`` is exact once every handle is loaded, or when there is no
+     delta index; before that it may count an edited page's old result. */
+  var PAGE_SIZE = 10;
   function searchAll(pf, query) {
-    var withData = function (search, skipEdited, count) {
-      if (!search) return Promise.resolve([]);
-      return Promise.all(search.results.slice(0, count).map(function (r) {
-        return r.data().then(function (d) { d.score = r.score; return d; });
-      })).then(function (pages) {
-        return pages.filter(function (d) { return !(skipEdited && deltaPages[d.url.replace(/^\//, "")]); });
-      });
-    };
-    var edited = Object.keys(deltaPages).length;
     return Promise.all([
-      pf.search(query).then(function (s) { return withData(s, !!pagefindDelta, 10 + edited); }),
-      pagefindDelta ? pagefindDelta.search(query).then(function (s) { return withData(s, false, 10); })
-                    : Promise.resolve([])
+      pf.search(query),
+      pagefindDelta ? pagefindDelta.search(query) : Promise.resolve(null)
     ]).then(function (both) {
-      return both[0].concat(both[1]).sort(function (a, b) { return b.score - a.score; }).slice(0, 10);
+      var handles = [];
+      [[both[0], !!pagefindDelta], [both[1], false]].forEach(function (pair) {
+        ((pair[0] && pair[0].results) || []).forEach(function (r) {
+          handles.push({ result: r, skipEdited: pair[1] });
+        });
+      });
+      handles.sort(function (a, b) { return b.result.score - a.result.score; });
+      return { handles: handles, next: 0, total: handles.length };
     });
+  }
+  /* The next ``PAGE_SIZE`` pages of a search (fewer at its end). */
+  function morePages(found) {
+    var pages = [];
+    function step() {
+      if (pages.length >= PAGE_SIZE || found.next >= found.handles.length) return Promise.resolve(pages);
+      var batch = found.handles.slice(found.next, found.next + PAGE_SIZE - pages.length);
+      found.next += batch.length;
+      return Promise.all(batch.map(function (h) {
+        return h.result.data().then(function (d) { d.skip = h.skipEdited && deltaPages[d.url.replace(/^\//, "")]; return d; });
+      })).then(function (loaded) {
+        loaded.forEach(function (d) { if (d.skip) found.total -= 1; else pages.push(d); });
+        return step();
+      });
+    }
+    return step();
   }
 
   /* Pagefind gives site-absolute URLs ("/a/b.html#x"); make them work from this page. */
@@ -312,6 +424,28 @@
     return hits.slice(0, 12);
   }
 
+  function resultItem(page) {
+    var item = el("div", { "class": "search-result" });
+    var main = el("a", { href: siteUrl(page.url), "class": "search-hit" });
+    main.appendChild(el("span", { "class": "hit-title" }, (page.meta && page.meta.title) || page.url));
+    var excerpt = el("span", { "class": "hit-excerpt" });
+    excerpt.innerHTML = excerptHtml(page.excerpt);
+    main.appendChild(excerpt);
+    item.appendChild(main);
+    var title = (page.meta && page.meta.title) || "";
+    (page.sub_results || []).filter(function (s) {
+      return s.url !== page.url && s.title.replace(/#$/, "") !== title;
+    }).slice(0, 3).forEach(function (sub) {
+      var a = el("a", { href: siteUrl(sub.url), "class": "search-hit sub" });
+      a.appendChild(el("span", { "class": "hit-title" }, sub.title.replace(/#$/, "")));
+      var ex = el("span", { "class": "hit-excerpt" });
+      ex.innerHTML = excerptHtml(sub.excerpt);
+      a.appendChild(ex);
+      item.appendChild(a);
+    });
+    return item;
+  }
+
   function noResults(query) {
     return [el("p", { "class": "search-empty" }, t("search_no_results", "No results for “{query}”.")
       .replace("{query}", query))];
@@ -330,31 +464,36 @@
                     t("search_titles_only", "Full-text search needs the site served over HTTP; searching page titles only."));
         return;
       }
-      searchAll(pf, query).then(function (pages) {
-        if (!pages || serial !== searchSerial) return;
-        if (!pages.length) return showResults(noResults(query));
-        showResults(pages.map(function (page) {
-          var item = el("div", { "class": "search-result" });
-          var main = el("a", { href: siteUrl(page.url), "class": "search-hit" });
-          main.appendChild(el("span", { "class": "hit-title" }, (page.meta && page.meta.title) || page.url));
-          var excerpt = el("span", { "class": "hit-excerpt" });
-          excerpt.innerHTML = excerptHtml(page.excerpt);
-          main.appendChild(excerpt);
-          item.appendChild(main);
-          var title = (page.meta && page.meta.title) || "";
-          (page.sub_results || []).filter(function (s) {
-            return s.url !== page.url && s.title.replace(/#$/, "") !== title;
-          }).slice(0, 3)
-            .forEach(function (sub) {
-              var a = el("a", { href: siteUrl(sub.url), "class": "search-hit sub" });
-              a.appendChild(el("span", { "class": "hit-title" }, sub.title.replace(/#$/, "")));
-              var ex = el("span", { "class": "hit-excerpt" });
-              ex.innerHTML = excerptHtml(sub.excerpt);
-              a.appendChild(ex);
-              item.appendChild(a);
+      searchAll(pf, query).then(function (found) {
+        if (serial !== searchSerial) return;
+        return morePages(found).then(function (pages) {
+          if (serial !== searchSerial) return;
+          if (!pages.length) return showResults(noResults(query));
+          var total = el("p", { "class": "search-note search-total", role: "status" });
+          var more = el("button", { type: "button", "class": "search-more" }, t("search_more", "Show more results"));
+          var shown = 0;
+          function add(list) {
+            list.forEach(function (page) { results.insertBefore(resultItem(page), more); });
+            shown += list.length;
+            total.textContent = t("search_total", "{shown} of {total} results").replace("{shown}", shown)
+              .replace("{total}", found.total);
+            more.hidden = found.next >= found.handles.length;
+          }
+          showResults([total, more]);
+          add(pages);
+          more.addEventListener("click", function () {
+            more.disabled = true;
+            morePages(found).then(function (next) {
+              if (serial !== searchSerial) return;
+              more.disabled = false;
+              var before = results.querySelectorAll(".search-result").length;
+              add(next);
+              /* keyboard readers go on from the first new result */
+              var first = results.querySelectorAll(".search-result")[before];
+              if (first && document.activeElement === more) first.querySelector(".search-hit").focus();
             });
-          return item;
-        }));
+          });
+        });
       }).catch(function () {});
     });
   }
@@ -404,19 +543,65 @@
   });
 
   /* ------------------------------------------------------------ keyboard */
+  /* Code blocks that scroll sideways take focus (a click or Tab), so the arrow keys
+     scroll them, and keyboard users can reach them. */
+  document.querySelectorAll("pre").forEach(function (pre) {
+    if (pre.scrollWidth > pre.clientWidth + 1 && !pre.hasAttribute("tabindex")) pre.setAttribute("tabindex", "0");
+  });
+  /* The rule for ← and →: they turn the page only when the page itself has focus
+     (nothing focused: no field, link, button or code block), no text is selected and
+     the last click was not in something that scrolls sideways. */
+  var lastPointer = null;
+  document.addEventListener("pointerdown", function (e) { lastPointer = e.target; }, true);
+  function scrollsSideways(node) {
+    for (; node && node !== body && node.nodeType === 1; node = node.parentNode) {
+      if (node.scrollWidth > node.clientWidth + 1 && /(auto|scroll)/.test(getComputedStyle(node).overflowX))
+        return true;
+    }
+    return false;
+  }
+  function pageHasFocus() {
+    var active = document.activeElement;
+    if (active && active !== body && active !== root && active.id !== "content") return false;
+    var selection = window.getSelection && window.getSelection();
+    if (selection && !selection.isCollapsed) return false;
+    return !scrollsSideways(lastPointer);
+  }
+  var helpDialog = null;
+  function showHelp() {
+    if (!helpDialog) {
+      helpDialog = el("dialog", { "class": "key-help", "aria-label": t("keys_title", "Keyboard shortcuts") });
+      helpDialog.appendChild(el("h2", {}, t("keys_title", "Keyboard shortcuts")));
+      var list = el("dl");
+      [["/", t("key_search", "Search")],
+       ["← →", t("key_pages", "Previous or next page, when nothing on the page has focus and no text is selected; in a code block or field the arrows scroll or move as usual")],
+       ["Esc", t("key_escape", "Close search or this help")],
+       ["?", t("key_help", "This help")]].forEach(function (row) {
+        list.appendChild(el("dt", {}, row[0]));
+        list.appendChild(el("dd", {}, row[1]));
+      });
+      helpDialog.appendChild(list);
+      var close = el("button", { type: "button", "class": "key-help-close" }, t("close", "Close"));
+      close.addEventListener("click", function () { helpDialog.close(); });
+      helpDialog.appendChild(close);
+      body.appendChild(helpDialog);
+    }
+    if (helpDialog.showModal) helpDialog.showModal(); else helpDialog.setAttribute("open", "");
+  }
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && searchBox && searchBox.contains(document.activeElement)) {
       closeSearch();
       input.blur();
       return;
     }
-    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
     var target = e.target;
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    if (e.key === "?") { e.preventDefault(); showHelp(); return; }
+    if (e.shiftKey) return;
     if (e.key === "/" && input) { e.preventDefault(); openSearch(); return; }
-    var link = null;
-    if (e.key === "ArrowLeft") link = document.querySelector(".pager a.prev");
-    if (e.key === "ArrowRight") link = document.querySelector(".pager a.next");
+    if ((e.key !== "ArrowLeft" && e.key !== "ArrowRight") || !pageHasFocus()) return;
+    var link = document.querySelector(e.key === "ArrowLeft" ? ".pager a.prev" : ".pager a.next");
     if (link) window.location.href = link.href;
   });
 })();
