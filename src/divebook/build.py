@@ -29,7 +29,7 @@ from .tree import Book, plain_text
 if TYPE_CHECKING:
     from .execute.background import BackgroundRuns
 
-TARGETS = ("html", "pdf", "notebooks", "lib")
+TARGETS = ("html", "pdf", "epub", "notebooks", "lib")
 
 
 class UsageError(Exception):
@@ -98,6 +98,9 @@ def writer_for(target: str) -> Callable[[BuildContext], None]:
     if target == "pdf":
         from .writers.latex import write_pdf_target
         return write_pdf_target
+    if target == "epub":
+        from .writers.epub import write_epub_target
+        return write_epub_target
     if target == "notebooks":
         from .writers.notebook import write_notebooks_target
         return write_notebooks_target
@@ -213,8 +216,8 @@ def _build(ctx: BuildContext, targets: list[str]) -> BuildContext:
             t0 = time.perf_counter()
             write(ctx)
             ctx.stages[f"write_{target}"] = time.perf_counter() - t0
-    if (ctx.out / "html").is_dir() and {"html", "pdf", "notebooks"} & set(targets):
-        from .writers.downloads import finish_site  # notebooks and PDFs into the website
+    if (ctx.out / "html").is_dir() and {"html", "pdf", "epub", "notebooks"} & set(targets):
+        from .writers.downloads import finish_site  # notebooks, PDFs and EPUBs into the website
 
         finish_site(ctx)
     ctx.stages["write"] = time.perf_counter() - start
