@@ -1,4 +1,4 @@
-"""Downloads inside the website: notebooks, their zips and the PDFs.
+"""Downloads inside the website: notebooks, their zips, the PDFs and the EPUBs.
 
 The website (``OUT/html``) must stand alone on a static host, so what the
 other targets built is brought into ``OUT/html/_downloads/`` (hard links
@@ -7,6 +7,7 @@ where the file system allows, copies otherwise):
     OUT/notebooks/<tab>/<page>.ipynb  ->  _downloads/notebooks/<tab>/<page>.ipynb
     OUT/notebooks/<name>-<tab>.zip    ->  _downloads/<name>-<tab>.zip
     OUT/pdf/<name>[-<tab>].pdf        ->  _downloads/<name>[-<tab>].pdf
+    OUT/epub/<name>[-<tab>].epub      ->  _downloads/<name>[-<tab>].epub
 
 and ``_downloads/downloads.js`` lists what is there.  Pages do not name
 their downloads themselves: the theme's script reads that list and shows
@@ -32,7 +33,7 @@ MANIFEST = "downloads.js"
 def _wanted(out: Path, config: Config) -> tuple[dict[str, Path], dict]:
     """Files to bring into the site (site-relative name -> source) and the manifest."""
     files: dict[str, Path] = {}
-    manifest: dict = {"tabs": {}, "pdf": None}
+    manifest: dict = {"tabs": {}, "pdf": None, "epub": None}
     tabs = config.tab_names
     notebooks = out / "notebooks"
     if notebooks.is_dir():
@@ -61,6 +62,17 @@ def _wanted(out: Path, config: Config) -> tuple[dict[str, Path], dict]:
             else:
                 tab = _tab_of(document.stem, config.name, tabs)
                 manifest["tabs"].setdefault(tab, {})["pdf"] = document.name
+    epub = out / "epub"
+    if epub.is_dir():
+        for document in sorted(epub.glob("*.epub")):
+            suffix = document.stem[len(config.name) + 1:] if document.stem.startswith(config.name + "-") else ""
+            if document.stem != config.name and suffix not in tabs:
+                continue  # another language's EPUB: the site in that language is not this one
+            files[document.name] = document
+            if document.stem == config.name:
+                manifest["epub"] = document.name
+            else:
+                manifest["tabs"].setdefault(suffix, {})["epub"] = document.name
     return files, manifest
 
 
@@ -92,7 +104,7 @@ def _place(source: Path, target: Path) -> None:
 
 
 def sync_downloads(out: Path, config: Config) -> list[str]:
-    """Bring the built notebooks and PDFs into ``OUT/html/_downloads``; the names written."""
+    """Bring the built notebooks, PDFs and EPUBs into ``OUT/html/_downloads``; the names written."""
     site = out / "html"
     if not site.is_dir():
         return []

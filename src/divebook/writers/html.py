@@ -58,7 +58,8 @@ class HtmlResult:
 
 #: UI strings the theme's script needs (it reads them from ``<body data-strings>``)
 JS_STRINGS = ("copy", "copied", "show_more", "show_less", "search_no_results", "search_titles_only",
-              "search_loading", "download_notebook", "download_all_notebooks", "download_pdf")
+              "search_loading", "download_notebook", "download_all_notebooks", "download_pdf",
+              "download_epub")
 
 
 @lru_cache(maxsize=1)
@@ -431,7 +432,7 @@ def _write_assets(out: Path, config: Config, result: HtmlResult) -> None:
         result.written.append("_static/pygments.css")
     manifest = out / DOWNLOADS / MANIFEST
     if not manifest.exists():  # no downloads yet; the build's last step fills it in
-        write_if_changed(manifest, b"window.divebookDownloads = {\"tabs\": {}, \"pdf\": null};\n")
+        write_if_changed(manifest, b"window.divebookDownloads = {\"tabs\": {}, \"pdf\": null, \"epub\": null};\n")
         result.written.append(f"{DOWNLOADS}/{MANIFEST}")
     for extra in [config.favicon, config.html_logo, *config.include_css, *config.include_js]:
         if extra and (config.root / extra).is_file() and book_file(config.root, extra):

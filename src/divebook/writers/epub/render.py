@@ -87,9 +87,11 @@ class EpubRenderer(PageRenderer):
 
     def math(self, latex: str, display: bool, pos) -> str:  # type: ignore[no-untyped-def]
         mathml = super().math(latex, display, pos)
-        if mathml.startswith("<math"):
-            return f'<math alttext="{esc(latex.strip())}"' + mathml[5:]
-        return mathml
+        if not mathml.startswith("<math"):
+            return mathml  # the LaTeX could not be converted: shown as code, reported
+        head, _, rest = mathml.partition(">")
+        xmlns = "" if "xmlns=" in head else f' xmlns="{xhtml.MATHML}"'
+        return f'<math{xmlns} alttext="{esc(latex.strip())}"' + head[5:] + ">" + rest
 
 
 @dataclass

@@ -31,6 +31,8 @@ OPS = "http://www.idpf.org/2007/ops"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 _H = "{%s}" % XHTML
+#: attribute namespaces EPUB XHTML may hold
+_KNOWN = {XLINK, OPS, "http://www.w3.org/XML/1998/namespace"}
 #: an XML name without a colon (what an id must be in XHTML)
 _NCNAME = re.compile(r"^[^\W\d][\w.\-]*$")
 _NOT_NAME = re.compile(r"[^\w.\-]+")
@@ -133,6 +135,13 @@ def clean(root: etree._Element, media: dict[str, bytes], base: str = "") -> None
                 _drop_keeping_tail(el)
             continue
         ns, _, local = el.tag[1:].partition("}") if el.tag.startswith("{") else ("", "", el.tag)
+        if ns not in (XHTML, SVG, MATHML) or (ns == SVG and local == "metadata"):
+            # RDF, Inkscape's or Sodipodi's data in an SVG (matplotlib's creator and
+            # date): EPUB refuses W3C namespaces it does not know, and readers show none
+            _drop_keeping_tail(el)
+            continue
+        for name in [n for n in el.attrib if n.startswith("{") and n[1:].split("}")[0] not in _KNOWN]:
+            del el.attrib[name]
         if ns == XHTML:
             if local in _OBSOLETE:
                 el.tag = _H + _OBSOLETE[local]
@@ -163,6 +172,7 @@ def clean(root: etree._Element, media: dict[str, bytes], base: str = "") -> None
                 el.set("href", f"{path}#{xml_id(fragment)}" if fragment else path or "#")
     _mathml(root)
     _definition_lists(root)
+    _svg_ids(root)
 
 
 _M = "{%s}" % MATHML
@@ -183,6 +193,31 @@ def _mathml(root: etree._Element) -> None:
             for name in ("columnspacing", "rowspacing", "columnalign", "rowalign"):
                 if el.get(name) is not None and not el.get(name).strip():
                     del el.attrib[name]
+
+
+_URL_REF = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
+
+
+def _svg_ids(root: etree._Element) -> None:
+    """Ids inside each inline SVG made unique on the page (``svg2-DejaVuSans-30``), with the
+    references to them: two matplotlib plots on one page repeat their glyph and clip ids."""
+    svgs = [el for el in root.iter("{%s}svg" % SVG)
+            if el.getparent() is None or el.getparent().tag != "{%s}svg" % SVG]
+    for n, svg in enumerate(svgs, 1):
+        names = {el.get("id"): f"svg{n}-{el.get('id')}" for el in svg.iter()
+                 if isinstance(el.tag, str) and el.get("id")}
+        if not names:
+            continue
+        for el in svg.iter():
+            if not isinstance(el.tag, str):
+                continue
+            for attr, value in el.attrib.items():
+                if attr == "id":
+                    el.set(attr, names.get(value, value))
+                elif value.startswith("#") and value[1:] in names:
+                    el.set(attr, "#" + names[value[1:]])
+                elif "url(" in value:
+                    el.set(attr, _URL_REF.sub(lambda m: f"url(#{names.get(m.group(1), m.group(1))})", value))
 
 
 def _definition_lists(root: etree._Element) -> None:

@@ -88,7 +88,7 @@
   }, true);
 
   /* ------------------------------------------------------------ downloads */
-  var downloads = window.divebookDownloads || { tabs: {}, pdf: null };
+  var downloads = window.divebookDownloads || { tabs: {}, pdf: null, epub: null };
   var downloadBox = document.querySelector(".downloads");
   function renderDownloads(tab) {
     if (!downloadBox) return;
@@ -108,6 +108,8 @@
     if (info.zip) add(base + info.zip, t("download_all_notebooks", "All notebooks") + label, "zip", true);
     var pdf = info.pdf || downloads.pdf;
     if (pdf) add(base + pdf, t("download_pdf", "PDF"), "pdf", false);
+    var epub = info.epub || downloads.epub;
+    if (epub) add(base + epub, t("download_epub", "EPUB"), "epub", true);
   }
 
   var urlTab = new URLSearchParams(window.location.search).get("tab");
