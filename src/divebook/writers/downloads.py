@@ -33,7 +33,7 @@ MANIFEST = "downloads.js"
 def _wanted(out: Path, config: Config) -> tuple[dict[str, Path], dict]:
     """Files to bring into the site (site-relative name -> source) and the manifest."""
     files: dict[str, Path] = {}
-    manifest: dict = {"tabs": {}, "pdf": None, "epub": None}
+    manifest: dict = {"tabs": {}, "pdf": None}
     tabs = config.tab_names
     notebooks = out / "notebooks"
     if notebooks.is_dir():
@@ -70,7 +70,7 @@ def _wanted(out: Path, config: Config) -> tuple[dict[str, Path], dict]:
                 continue  # another language's EPUB: the site in that language is not this one
             files[document.name] = document
             if document.stem == config.name:
-                manifest["epub"] = document.name
+                manifest["epub"] = document.name  # the default tab's (present once built)
             else:
                 manifest["tabs"].setdefault(suffix, {})["epub"] = document.name
     return files, manifest

@@ -432,7 +432,7 @@ def _write_assets(out: Path, config: Config, result: HtmlResult) -> None:
         result.written.append("_static/pygments.css")
     manifest = out / DOWNLOADS / MANIFEST
     if not manifest.exists():  # no downloads yet; the build's last step fills it in
-        write_if_changed(manifest, b"window.divebookDownloads = {\"tabs\": {}, \"pdf\": null, \"epub\": null};\n")
+        write_if_changed(manifest, b"window.divebookDownloads = {\"tabs\": {}, \"pdf\": null};\n")
         result.written.append(f"{DOWNLOADS}/{MANIFEST}")
     for extra in [config.favicon, config.html_logo, *config.include_css, *config.include_js]:
         if extra and (config.root / extra).is_file() and book_file(config.root, extra):
