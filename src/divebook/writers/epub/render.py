@@ -45,6 +45,15 @@ class EpubRenderer(PageRenderer):
             body += f'<section class="footnotes">{notes}</section>'
         return body
 
+    def block(self, block: Block) -> str:
+        # The site's dispatch table holds PageRenderer's own functions: the blocks this
+        # class renders differently are sent to its methods here.
+        method = _OWN_BLOCKS.get(type(block))
+        if method is None:
+            return super().block(block)
+        self.pos = getattr(block, "pos", self.pos)
+        return getattr(self, method)(block)
+
     # Our markup is written as XML (``<br/>``); markup that is not ours goes through
     # an HTML5 parser first (xhtml.foreign_fragment), so the page parses as XML.
 
@@ -57,6 +66,8 @@ class EpubRenderer(PageRenderer):
             return "<br/>\n"
         if isinstance(node, RawInline):
             return xhtml.foreign_fragment(node.text) if node.format == "html" else ""
+        if isinstance(node, FootnoteRef):
+            return self.footnote_ref(node)
         return super().inline(node)
 
     def rule(self, r: Rule) -> str:
@@ -92,6 +103,10 @@ class EpubRenderer(PageRenderer):
         head, _, rest = mathml.partition(">")
         xmlns = "" if "xmlns=" in head else f' xmlns="{xhtml.MATHML}"'
         return f'<math{xmlns} alttext="{esc(latex.strip())}"' + head[5:] + ">" + rest
+
+
+_OWN_BLOCKS = {Heading: "heading", TabGroup: "tab_group", TabContent: "tab_content", Rule: "rule",
+               Raw: "raw", CodeCell: "code_cell"}
 
 
 @dataclass

@@ -27,7 +27,7 @@ from ...fingerprint import code_digest
 from ...i18n import strings as ui_strings
 from ...parallel import fork_map
 from ...transforms.tabs import select_tab
-from ...tree import Book, Pos, TocNode, plain_text
+from ...tree import Book, TocNode, plain_text
 from ..highlight import html_style_css
 from ..html import _existing_files, page_title
 from ..html_nodes import Site
@@ -92,14 +92,9 @@ def write_epub(book: Book, config: Config, tab: str, out: Path, store: Store | N
     name = pdf_name(config, tab, lang_suffix)
     result = EpubResult(name)
     lang = book.lang or config.lang or "en"
-    strings = ui_strings(lang)
-    sources = [s for s in book.order if s in book.pages] + [s for s in book.orphans if s in book.pages]
-    outputs = {s: posixpath.splitext(book.pages[s].output)[0] + ".xhtml" for s in sources}
-    titles = {s: (book.pages[s].number, page_title(book.pages[s])) for s in sources}
-    site = Site(lang=lang, strings=strings, outputs=outputs, titles=titles, toc=book.toc,
-                bibliography_page=book.bibliography_page, tab_names=config.tab_names,
-                book_root=str(config.root), existing_files=_existing_files(config.root),
-                origin_lang=view.langs.origin if view is not None else "")
+    sources = _sources(book)
+    site = _site(book, config, view)
+    outputs, titles = site.outputs, site.titles
     base = digest("epub-page", code_digest(), lang, repr(sorted(titles.items())), repr(outputs),
                   str(book.bibliography_page), site.origin_lang, repr(config.tab_names))
     math_cache = (store.get_object("math", digest("html-math", code_digest())) if store else None) or {}
@@ -127,13 +122,30 @@ def write_epub(book: Book, config: Config, tab: str, out: Path, store: Store | N
         result.diags.extend(pages[source].diags)
 
     meta = _metadata(book, config, lang, tab, lang_suffix, title, sources)
-    items = _items(book, config, meta, [pages[s] for s in sources], sources, outputs, diags, tab)
+    items = _items(book, config, meta, [pages[s] for s in sources], sources, outputs)
     data = package.zip_epub(meta, items)
     path = out / f"{name}.epub"
     result.path = path
     result.written = write_if_changed(path, data)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _sources(book: Book) -> list[str]:
+    """The pages in reading order, then those in no toc."""
+    return [s for s in book.order if s in book.pages] + [s for s in book.orphans if s in book.pages]
+
+
+def _site(book: Book, config: Config, view: "LanguageView | None") -> Site:
+    """What rendering a page needs from the whole book, with the package's page paths."""
+    lang = book.lang or config.lang or "en"
+    sources = _sources(book)
+    return Site(lang=lang, strings=ui_strings(lang),
+                outputs={s: posixpath.splitext(book.pages[s].output)[0] + ".xhtml" for s in sources},
+                titles={s: (book.pages[s].number, page_title(book.pages[s])) for s in sources},
+                toc=book.toc, bibliography_page=book.bibliography_page, tab_names=config.tab_names,
+                book_root=str(config.root), existing_files=_existing_files(config.root),
+                origin_lang=view.langs.origin if view is not None else "")
 
 
 def _metadata(book: Book, config: Config, lang: str, tab: str, lang_suffix: str,
@@ -182,7 +194,7 @@ def _nav_entries(book: Book, outputs: dict[str, str], titles_of: dict[str, tuple
 
 
 def _items(book: Book, config: Config, meta: package.Metadata, pages: list[RenderedPage],
-           sources: list[str], outputs: dict[str, str], diags: Diagnostics, tab: str) -> list[package.Item]:
+           sources: list[str], outputs: dict[str, str]) -> list[package.Item]:
     """Every file of the package, in the reading order where it is read."""
     titles_of = {s: (book.pages[s].number, page_title(book.pages[s])) for s in sources}
     css = CSS_FILE.read_bytes() + b"\n" + html_style_css(CODE_STYLE, ".highlight").encode("utf-8")
@@ -208,15 +220,11 @@ def _items(book: Book, config: Config, meta: package.Metadata, pages: list[Rende
         images |= page.images
         media.update(page.media)
     for image in sorted(images):
-        items.append(package.Item(image, _image_bytes(config.root / image, diags, image),
+        items.append(package.Item(image, (config.root / image).read_bytes(),
                                   CORE_IMAGES[posixpath.splitext(image)[1].lower()]))
     for path in sorted(media):
         items.append(package.Item(path, media[path], CORE_IMAGES[posixpath.splitext(path)[1].lower()]))
     return items
-
-
-def _image_bytes(path: Path, diags: Diagnostics, rel: str) -> bytes:
-    return path.read_bytes()
 
 
 def _fix_links(pages: list[RenderedPage], others: set[str]) -> dict[str, bytes]:
