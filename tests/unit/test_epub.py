@@ -222,6 +222,27 @@ def test_our_markup_is_read_as_xml_without_the_html_parser(make_book):
         assert parse_xml_body(renderer.render_body(select_tab(page.blocks, "pytorch"))) is not None, source
 
 
+def test_svg_figures_readers_may_not_show_become_png(make_book, tmp_path):
+    from tests.conftest import require_tool
+
+    require_tool("rsvg-convert")
+    svg = "<svg xmlns='http://www.w3.org/2000/svg' width='20' height='10'>{}</svg>"
+    book = make_book({
+        "config.ini": "[project]\nname = s\ntitle = S\n",
+        "index.md": "# S\n\n```toc\nch\n```\n",
+        "ch.md": "# Ch\n\n![Plain.](img/plain.svg)\n\n![Html.](img/html.svg)\n\n![Again.](img/html.svg)\n",
+        "img/plain.svg": svg.format("<rect width='5' height='5'/>"),
+        "img/html.svg": svg.format("<foreignObject width='20' height='10'>"
+                                   "<div xmlns='http://www.w3.org/1999/xhtml'>text</div></foreignObject>"),
+    })
+    build(book, tmp_path / "out")
+    files = unpack(tmp_path / "out" / "epub" / "s.epub")
+    page = etree.tostring(xml(files["EPUB/ch.xhtml"]), encoding="unicode")
+    assert "img/plain.svg" in page and "EPUB/img/plain.svg" in files
+    assert page.count("images/img-html.png") == 2 and "EPUB/img/html.svg" not in files
+    assert files["EPUB/images/img-html.png"].startswith(b"\x89PNG")
+
+
 def test_ids_become_xml_names_the_same_way_each_time():
     assert xml_id("sec_a") == "sec_a"
     assert xml_id("Zhang.Lipton.Li.ea.2021") == "Zhang.Lipton.Li.ea.2021"

@@ -10,12 +10,16 @@ which readers show as pop-ups.
 from __future__ import annotations
 
 import posixpath
+import shutil
+import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
 from ...diagnostics import Diagnostic, Diagnostics
+from ...tree import Pos
 from ...tree import (
     Block, CodeCell, FootnoteRef, HardBreak, Heading, Inline, Page, Raw, RawInline, Rule, TabContent,
     TabGroup,
@@ -138,7 +142,9 @@ def render_page(page: Page, blocks: list[Block], site: Site, tab: str, title: st
     holder = etree.Element("{%s}div" % xhtml.XHTML)
     holder.extend(body)
     xhtml.clean(holder, media, base)
-    _unshown_images(holder, path, renderer.images | set(media))
+    images = set(renderer.images)
+    _rasterise_svgs(holder, page.source, path, images, media, Path(site.book_root), diags)
+    _unshown_images(holder, path, images | set(media))
     lang = site.lang
     root = xhtml.document(title, lang, list(holder), base + STYLESHEET,
                           body_class="page", epub_type="bodymatter chapter" if page.depth else "")
@@ -146,8 +152,59 @@ def render_page(page: Page, blocks: list[Block], site: Site, tab: str, title: st
     ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
     links = internal_links(root, path)
     return RenderedPage(path, xhtml.serialise(root), xhtml.properties(root),
-                        {i for i in renderer.images if posixpath.splitext(i)[1].lower() in CORE_IMAGES},
+                        {i for i in images if posixpath.splitext(i)[1].lower() in CORE_IMAGES},
                         media, ids, links, diags.items)
+
+
+def svg_reader_unfriendly(path: Path) -> str:
+    """Why readers may not show the SVG file ``path`` as it is ("" when they will): EPUB
+    readers must show SVG, but only well-formed XML, and HTML inside ``foreignObject``
+    (draw.io's text) is shown by few of them."""
+    try:
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    except (etree.XMLSyntaxError, OSError) as exc:
+        return f"it is not well-formed XML ({exc})"
+    if root.tag != "{%s}svg" % xhtml.SVG:
+        return "its root element is not <svg> in the SVG namespace"
+    if next(root.iter("{%s}foreignObject" % xhtml.SVG), None) is not None:
+        return "it holds HTML in <foreignObject>"
+    return ""
+
+
+def _rasterise_svgs(root: etree._Element, source: str, path: str, images: set[str],
+                    media: dict[str, bytes], book_root: Path, diags: Diagnostics) -> None:
+    """SVG figures readers may not show (see ``svg_reader_unfriendly``) as PNG, drawn by
+    rsvg-convert at twice their size; the others stay SVG."""
+    folder = posixpath.dirname(path)
+    done: dict[str, str] = {}
+    for img in root.iter("{%s}img" % xhtml.XHTML):
+        src = img.get("src", "")
+        if urlsplit(src).scheme or not unquote(src).lower().endswith(".svg"):
+            continue
+        image = posixpath.normpath(posixpath.join(folder, unquote(src)))
+        if image in done:
+            img.set("src", done[image])
+            continue
+        if image not in images:
+            continue
+        why = svg_reader_unfriendly(book_root / image)
+        if not why:
+            continue
+        rsvg = shutil.which("rsvg-convert")
+        png = None
+        if rsvg:
+            run = subprocess.run([rsvg, "-f", "png", "-z", "2", str(book_root / image)],
+                                 capture_output=True, timeout=120)
+            png = run.stdout if run.returncode == 0 and run.stdout else None
+        if png is None:
+            diags.warning(Pos(source, 0), f"image `{image}` is kept as SVG though {why}; "
+                          "install rsvg-convert (librsvg2-bin) to give e-readers a PNG", "epub-image")
+            continue
+        name = "images/" + posixpath.splitext(image)[0].replace("/", "-") + ".png"
+        media[name] = png
+        images.discard(image)
+        done[image] = "../" * path.count("/") + name
+        img.set("src", done[image])
 
 
 def _unshown_images(root: etree._Element, path: str, images: set[str]) -> None:
