@@ -16,7 +16,7 @@ from lxml import etree
 
 from divebook.cli import main
 from divebook.writers.epub.xhtml import MATHML, XHTML
-from tests.conftest import require, require_tool
+from tests.conftest import CORPUS, require, require_tool
 from tests.integration.starter_build import build_starter
 
 
@@ -53,9 +53,10 @@ def test_the_starter_books_epubs_are_valid():
 
 
 @pytest.fixture(scope="module")
-def d2l_en(corpus, tmp_path_factory) -> Path:
+def d2l_en(tmp_path_factory) -> Path:
+    require((CORPUS / "d2l-en" / "config.ini").exists(), f"the test corpus at {CORPUS}")
     out = tmp_path_factory.mktemp("epub-en")
-    assert main(["build", "epub", "--no-eval", "-C", str(corpus / "d2l-en"), "--out", str(out), "-q"]) == 0
+    assert main(["build", "epub", "--no-eval", "-C", str(CORPUS / "d2l-en"), "--out", str(out), "-q"]) == 0
     return out
 
 

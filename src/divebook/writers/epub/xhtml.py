@@ -20,7 +20,10 @@ import hashlib
 import re
 from html import unescape
 
+import warnings
+
 import html5lib
+from html5lib.constants import DataLossWarning
 from lxml import etree
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -61,7 +64,9 @@ _NAMED_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]*;
 def foreign_fragment(html: str) -> str:
     """HTML that is not ours (raw HTML in the book, a cell's HTML or SVG output) as XHTML
     markup, read by the HTML5 algorithm as a browser reads it."""
-    parsed = html5lib.parseFragment(html, treebuilder="lxml", namespaceHTMLElements=False)
+    with warnings.catch_warnings():  # names XML cannot hold (rdf:RDF) are coerced: expected
+        warnings.simplefilter("ignore", DataLossWarning)
+        parsed = html5lib.parseFragment(html, treebuilder="lxml", namespaceHTMLElements=False)
     out = []
     for node in parsed:
         if isinstance(node, str):
@@ -108,7 +113,9 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_com
 
 def parse_body(html: str) -> list[etree._Element]:
     """The elements of an HTML fragment, as XHTML (a leading text node is wrapped in a <p>)."""
-    parsed = html5lib.parseFragment(html, treebuilder="lxml", namespaceHTMLElements=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataLossWarning)
+        parsed = html5lib.parseFragment(html, treebuilder="lxml", namespaceHTMLElements=True)
     nodes: list[etree._Element] = []
     for node in parsed:
         if isinstance(node, str):
