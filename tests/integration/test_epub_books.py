@@ -52,6 +52,15 @@ def test_the_starter_books_epubs_are_valid():
         assert epubcheck_problems(epub) == [], epub.name
 
 
+def test_the_starter_sites_download_menu_lists_its_epubs():
+    status, out = build_starter()
+    script = (out / "html" / "_downloads" / "downloads.js").read_text()
+    manifest = json.loads(script.split("=", 1)[1].strip().rstrip(";"))
+    assert manifest["epub"] == "divebook-starter.epub"
+    assert manifest["tabs"]["mxnet"]["epub"] == "divebook-starter-mxnet.epub"
+    assert (out / "html" / "_downloads" / "divebook-starter-mxnet.epub").is_file()
+
+
 def test_epubcheck_finds_a_fault_put_into_a_valid_epub(tmp_path):
     """The check above can fail: the same EPUB with a duplicate id is reported."""
     status, out = build_starter()
