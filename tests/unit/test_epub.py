@@ -243,6 +243,18 @@ def test_svg_figures_readers_may_not_show_become_png(make_book, tmp_path):
     assert files["EPUB/images/img-html.png"].startswith(b"\x89PNG")
 
 
+def test_the_books_logo_is_the_cover_image(make_book, tmp_path):
+    book = make_book({"config.ini": "[project]\nname = c\ntitle = Covered\n[html]\nhtml_logo = img/logo.svg\n",
+                      "index.md": "# Covered\n", "img/logo.svg": BOOK["img/x.svg"]})
+    build(book, tmp_path / "out")
+    files = unpack(tmp_path / "out" / "epub" / "c.epub")
+    opf = files["EPUB/content.opf"].decode()
+    assert 'href="cover.svg" media-type="image/svg+xml" properties="cover-image"' in opf
+    assert files["EPUB/cover.svg"] == BOOK["img/x.svg"].encode()
+    cover = etree.tostring(xml(files["EPUB/cover.xhtml"]), encoding="unicode")
+    assert 'src="cover.svg"' in cover and "Covered" in cover
+
+
 def test_ids_become_xml_names_the_same_way_each_time():
     assert xml_id("sec_a") == "sec_a"
     assert xml_id("Zhang.Lipton.Li.ea.2021") == "Zhang.Lipton.Li.ea.2021"
