@@ -15,6 +15,7 @@ import pickle
 import posixpath
 import time
 import uuid
+from collections import ChainMap
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -74,9 +75,13 @@ class _Job:
     blocks: list
 
 
-def _render(r: _Rendering, job: _Job) -> RenderedPage:
+def _render(r: _Rendering, job: _Job) -> tuple[RenderedPage, dict[tuple[str, bool], str]]:
+    """One page, and the formulas it converted that the shared cache lacked."""
     page = r.book.pages[job.source]
-    return render_page(page, job.blocks, r.site, r.tab, r.site.titles[job.source][1], r.math_cache)
+    new_math: dict[tuple[str, bool], str] = {}
+    done = render_page(page, job.blocks, r.site, r.tab, r.site.titles[job.source][1],
+                       ChainMap(new_math, r.math_cache))  # type: ignore[arg-type]
+    return done, new_math
 
 
 def epub_tabs(config: Config, option: str | None) -> list[str]:
@@ -86,8 +91,12 @@ def epub_tabs(config: Config, option: str | None) -> list[str]:
 
 def write_epub(book: Book, config: Config, tab: str, out: Path, store: Store | None,
                diags: Diagnostics, jobs: int = 1, lang_suffix: str = "", title: str | None = None,
-               view: "LanguageView | None" = None) -> EpubResult:
-    """One EPUB: ``book`` as ``tab`` shows it, into ``out/<name>.epub``."""
+               view: "LanguageView | None" = None,
+               math_cache: dict[tuple[str, bool], str] | None = None) -> EpubResult:
+    """One EPUB: ``book`` as ``tab`` shows it, into ``out/<name>.epub``.
+
+    ``math_cache``: LaTeX -> MathML, shared with the website; formulas converted here
+    are added to it (the caller saves it)."""
     start = time.perf_counter()
     name = pdf_name(config, tab, lang_suffix)
     result = EpubResult(name)
@@ -97,7 +106,7 @@ def write_epub(book: Book, config: Config, tab: str, out: Path, store: Store | N
     outputs, titles = site.outputs, site.titles
     base = digest("epub-page", code_digest(), lang, repr(sorted(titles.items())), repr(outputs),
                   str(book.bibliography_page), site.origin_lang, repr(config.tab_names))
-    math_cache = (store.get_object("math", digest("html-math", code_digest())) if store else None) or {}
+    math_cache = {} if math_cache is None else math_cache
 
     pages: dict[str, RenderedPage] = {}
     todo: list[_Job] = []
@@ -113,7 +122,9 @@ def write_epub(book: Book, config: Config, tab: str, out: Path, store: Store | N
             todo.append(_Job(source, key, blocks))
     rendering = _Rendering(book, site, tab, math_cache)
     heavy_first = sorted(todo, key=lambda job: -len(book.pages[job.source].text))
-    for job, done in zip(heavy_first, fork_map(_render, rendering, heavy_first, jobs, chunksize=2)):
+    for job, (done, new_math) in zip(heavy_first, fork_map(_render, rendering, heavy_first, jobs,
+                                                            chunksize=2)):
+        math_cache.update(new_math)
         pages[job.source] = done
         if store:
             store.put_object("epub", job.key, done)
@@ -276,12 +287,15 @@ def write_epub_target(ctx: "BuildContext") -> None:
     out.mkdir(parents=True, exist_ok=True)
     views = [(view.book, "" if view.default else view.lang, view) for view in language_books(ctx)]
     written, kept, summary = [], set(), {}
+    math_key = digest("html-math", code_digest())  # the website's: formulas are the same
+    math_cache = (ctx.store.get_object("math", math_key) if ctx.store else None) or {}
+    math_before = len(math_cache)
     for book, lang, view in views or [(ctx.book, "", None)]:
         root = book.pages.get(book.root)
         title = plain_text(root.title).strip() if views and root else None
         for tab in epub_tabs(ctx.config, ctx.options.tab):
             result = write_epub(book, ctx.config, tab, out, ctx.store, ctx.diags, ctx.jobs, lang,
-                                title, view)
+                                title, view, math_cache)
             if view is not None:
                 view.report(ctx, result.diags)
             else:
@@ -293,6 +307,8 @@ def write_epub_target(ctx: "BuildContext") -> None:
             summary["-".join(k for k in (lang, tab) if k)] = {
                 "epub": result.path.name, "lang": book.lang or ctx.config.lang, "tab": tab,
                 "pages": result.pages, "rendered": result.rendered, "seconds": round(result.seconds, 3)}
+    if ctx.store and len(math_cache) != math_before:
+        ctx.store.put_object("math", math_key, math_cache)
     ctx.outputs["epub"] = written
     ctx.extra["epub"] = summary
     where = ctx.extra.setdefault("where", {})
