@@ -41,7 +41,7 @@ say "Environments of the book's tabs (.divebook/envs)"
 
 # 3. Everything: website (Korean, English, side by side), PDFs, notebooks, slides, library,
 #    every page run in both tabs.  Without TeX the PDF is left out (and said so).
-targets=(html notebooks slides lib)
+targets=(html notebooks slides lib epub)
 skipped=()
 if have_pdf_tools; then targets+=(pdf); else skipped+=("pdf (TeX and fonts are not installed)"); fi
 
@@ -58,6 +58,7 @@ echo "  side by side:       $out/html/bilingual/index.html"
 for t in "${targets[@]}"; do
   case $t in
     pdf) for f in "$out"/pdf/*.pdf; do [ -e "$f" ] && echo "  PDF:                $f"; done ;;
+    epub) for f in "$out"/epub/*.epub; do [ -e "$f" ] && echo "  EPUB:               $f"; done ;;
     notebooks) for f in "$out"/notebooks/*.zip; do [ -e "$f" ] && echo "  notebooks:          $f"; done ;;
     slides) n=$(find "$out/slides" -name '*.html' -not -path '*/_reveal/*' 2>/dev/null | wc -l)
             echo "  slides:             $out/slides/ ($n decks, e.g. $out/slides/pytorch/chapter_linear/linear-regression-scratch.html)" ;;

@@ -33,6 +33,9 @@ def writer_for(target: str) -> Callable[[BuildContext], None]:
     if target == "pdf":
         from .writers.latex import write_pdf_target
         return write_pdf_target
+    if target == "epub":
+        from .writers.epub import write_epub_target
+        return write_epub_target
     if target == "notebooks":
         from .writers.notebook import write_notebooks_target
         return write_notebooks_target
@@ -157,8 +160,8 @@ def _build(ctx: BuildContext, targets: list[str]) -> BuildContext:
         t0 = time.perf_counter()
         check_site_links(ctx)
         ctx.stages["check_links"] = time.perf_counter() - t0
-    if (ctx.out / "html").is_dir() and {"html", "pdf", "notebooks", "slides"} & set(targets):
-        from .writers.html.downloads import finish_site  # notebooks and PDFs into the website
+    if (ctx.out / "html").is_dir() and {"html", "pdf", "epub", "notebooks", "slides"} & set(targets):
+        from .writers.html.downloads import finish_site  # notebooks, PDFs, EPUBs and slides into the website
 
         finish_site(ctx)
     ctx.stages["write"] = time.perf_counter() - start

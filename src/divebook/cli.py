@@ -67,11 +67,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR", help="folder to create (must be empty or new)")
 
     p = sub.add_parser("build", help="build the book",
-                       description="Build the book. Targets: html (default), pdf, notebooks, slides, lib, all.")
+                       description="Build the book. Targets: html (default), pdf, epub, notebooks, slides, lib, all.")
     p.add_argument("targets", nargs="*", metavar="TARGET", help=f"{', '.join(TARGETS)} or all")
     _common(p)
     p.add_argument("--tab", metavar="T", help="framework tab of the PDF (default: the book's default "
-                   "tab; `all` for one PDF per tab) and of the notebooks and slides (default: every tab)")
+                   "tab; `all` for one PDF per tab) and of the EPUBs, notebooks and slides (default: every tab)")
     p.add_argument("--no-eval", action="store_true", help="do not run the code")
     p.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
                    help="kernels and workers at once (default: number of cores)")

@@ -30,7 +30,7 @@ class Background(Protocol):
     def failure(self, key: str) -> Any: ...
 
 
-TARGETS = ("html", "pdf", "notebooks", "slides", "lib")
+TARGETS = ("html", "pdf", "epub", "notebooks", "slides", "lib")
 
 
 class UsageError(Exception):

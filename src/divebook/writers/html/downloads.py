@@ -1,4 +1,4 @@
-"""Downloads inside the website: notebooks, their zips and the PDFs.
+"""Downloads inside the website: notebooks, their zips, the PDFs and the EPUBs.
 
 The website (``OUT/html``) must stand alone on a static host, so what the
 other targets built is brought into ``OUT/html/_downloads/`` (hard links
@@ -8,6 +8,7 @@ where the file system allows, copies otherwise):
     OUT/notebooks/<name>-<tab>.zip    ->  _downloads/<name>-<tab>.zip
     OUT/pdf/<name>[-<tab>].pdf        ->  _downloads/<name>[-<tab>].pdf
     OUT/slides/...                    ->  _downloads/slides/... (decks, their images, reveal.js)
+    OUT/epub/<name>[-<lang>][-<tab>].epub -> _downloads/ (named as the PDFs)
 
 and ``_downloads/downloads.js`` lists what is there.  Pages do not name
 their downloads themselves: the theme's script reads that list and shows
@@ -78,6 +79,18 @@ def _wanted(out: Path, config: Config) -> tuple[dict[str, Path], dict]:
                     section(lang)["pdf"] = document.name  # also for tabs without a PDF of their own
                 else:
                     section(lang)["tabs"].setdefault(tab, {})["pdf"] = document.name
+    epub = out / "epub"
+    if epub.is_dir():
+        for lang in langs:
+            for tab in config.tab_names:
+                document = epub / f"{pdf_name(config, tab, lang)}.epub"  # EPUBs are named as the PDFs
+                if not document.is_file():
+                    continue
+                files[document.name] = document
+                if tab == config.default_tab:
+                    section(lang)["epub"] = document.name
+                else:
+                    section(lang)["tabs"].setdefault(tab, {})["epub"] = document.name
     return files, manifest
 
 
@@ -132,7 +145,7 @@ def _place(source: Path, target: Path) -> None:
 
 
 def sync_downloads(out: Path, config: Config) -> list[str]:
-    """Bring the built notebooks and PDFs into ``OUT/html/_downloads``; the names written."""
+    """Bring the built notebooks, PDFs and EPUBs into ``OUT/html/_downloads``; the names written."""
     site = out / "html"
     if not site.is_dir():
         return []

@@ -60,7 +60,7 @@ class HtmlResult:
 JS_STRINGS = ("copy", "copied", "show_more", "show_less", "search_no_results", "search_titles_only",
               "search_loading", "download_notebook", "download_all_notebooks", "download_pdf",
               "download_slides", "search_total", "search_more", "keys_title", "key_search", "key_pages",
-              "key_escape", "key_help", "close")
+              "key_escape", "key_help", "close", "download_epub")
 
 
 @lru_cache(maxsize=1)

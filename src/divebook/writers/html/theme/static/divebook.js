@@ -88,7 +88,7 @@
   }, true);
 
   /* ------------------------------------------------------------ downloads */
-  var downloads = window.divebookDownloads || { tabs: {}, pdf: null };
+  var downloads = window.divebookDownloads || { tabs: {}, pdf: null, epub: null };
   var downloadBox = document.querySelector(".downloads");
   function renderDownloads(tab) {
     if (!downloadBox) return;
@@ -113,6 +113,8 @@
     if (own.zip) add(base + own.zip, t("download_all_notebooks", "All notebooks") + label, "zip", true);
     var pdf = own.pdf || mine.pdf;
     if (pdf) add(base + pdf, t("download_pdf", "PDF") + (own.pdf ? label : ""), "pdf", false);
+    var epub = own.epub || mine.epub;
+    if (epub) add(base + epub, t("download_epub", "EPUB") + (own.epub ? label : ""), "epub", true);
   }
 
   var urlTab = new URLSearchParams(window.location.search).get("tab");
