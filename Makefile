@@ -20,7 +20,7 @@ demo: $(STAMP)
 	@bash tools/demo.sh $(BIN) starter
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

@@ -87,11 +87,22 @@ lib.bar_png([int(p) for p in points])
 '''
 
 
+def _unshare_prefix() -> list[str] | None:
+    """A mount namespace as root, or inside a user namespace where an unprivileged user may
+    make one (CI may run either way)."""
+    if shutil.which("unshare") is None:
+        return None
+    for prefix in (["unshare", "--mount"], ["unshare", "--user", "--map-root-user", "--mount"]):
+        if subprocess.run([*prefix, "true"], capture_output=True).returncode == 0:
+            return prefix
+    return None
+
+
 def _confined(cluster: Cluster, book: Path) -> None:
     """Start workers whose mount namespace hides ``book`` and whose cwd is their own folder."""
-    require(shutil.which("unshare") is not None and subprocess.run(
-        ["unshare", "--mount", "true"], capture_output=True).returncode == 0,
-        "`unshare --mount` (root, or user namespaces) to hide the book from the workers")
+    prefix = _unshare_prefix()
+    require(prefix is not None,
+            "`unshare --mount` (root, or user namespaces) to hide the book from the workers")
     start = cluster._start
 
     def confined_start(name: str, args: list[str], **env: str):
@@ -100,7 +111,7 @@ def _confined(cluster: Cluster, book: Path) -> None:
         home = cluster.tmp / f"worker-{name}"
         home.mkdir()
         script = 'mount -t tmpfs divebook-hidden "$1" && cd "$2" && shift 2 && exec "$@"'
-        wrapped = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh",
+        wrapped = [*prefix, "--propagation", "private", "sh", "-c", script, "sh",
                    str(book), str(home), *_dask_command(), *args]
         log = open(cluster.tmp / f"{name}.log", "w")
         proc = subprocess.Popen(wrapped, stdout=log, stderr=subprocess.STDOUT,

@@ -104,9 +104,22 @@ class EpubRenderer(PageRenderer):
         mathml = super().math(latex, display, pos)
         if not mathml.startswith("<math"):
             return mathml  # the LaTeX could not be converted: shown as code, reported
+        mathml = _one_formula(mathml)
         head, _, rest = mathml.partition(">")
         xmlns = "" if "xmlns=" in head else f' xmlns="{xhtml.MATHML}"'
         return f'<math{xmlns} alttext="{esc(latex.strip())}"' + head[5:] + ">" + rest
+
+
+def _one_formula(mathml: str) -> str:
+    """The pieces the website cuts a long inline formula into (``<wbr>`` between
+    ``<math>`` elements, math/mathml_break.py) joined again: in an EPUB the
+    formula is one element, so its ``alttext`` speaks for all of it."""
+    pieces = mathml.split("<wbr>")
+    if len(pieces) == 1:
+        return mathml
+    head = pieces[0][:pieces[0].index(">") + 1]
+    inner = "".join(p[p.index(">") + 1:p.rindex("</math>")] for p in pieces)
+    return f"{head}<mrow>{inner}</mrow></math>"
 
 
 _OWN_BLOCKS = {Heading: "heading", TabGroup: "tab_group", TabContent: "tab_content", Rule: "rule",

@@ -15,6 +15,7 @@ from lxml import etree
 
 from divebook.cli import main
 from divebook.writers.epub.package import split_authors
+from divebook.writers.math.mathml import to_mathml
 from divebook.writers.epub.xhtml import MATHML, OPS, SVG, XHTML, foreign_fragment, xml_id
 from tests.conftest import write_book
 
@@ -203,6 +204,19 @@ def test_korean_book_says_its_language(make_book, tmp_path):
     page = xml(files["EPUB/ch.xhtml"])
     assert page.get("lang") == "ko" and page.get("{http://www.w3.org/XML/1998/namespace}lang") == "ko"
     assert "목차" in files["EPUB/nav.xhtml"].decode()
+
+
+def test_a_long_inline_formula_is_one_math_element_with_all_its_latex(make_book, tmp_path):
+    # the website cuts it at its operators so phones can wrap it (math/mathml_break.py)
+    book = make_book({"config.ini": "[project]\nname = m\n",
+                      "index.md": "# M\n\n```toc\nch\n```\n",
+                      "ch.md": "# C\n\nThen $a = b + c$ holds.\n"})
+    build(book, tmp_path / "out")
+    assert to_mathml("a = b + c", display=False).count("<math") == 3  # the site's: "a =", "b +", "c"
+    page = xml(unpack(tmp_path / "out" / "epub" / "m.epub")["EPUB/ch.xhtml"])
+    maths = list(page.iter("{%s}math" % MATHML))
+    assert len(maths) == 1 and maths[0].get("alttext") == "a = b + c"
+    assert [el.text for el in maths[0].iter("{%s}mi" % MATHML)] == ["a", "b", "c"]
 
 
 def test_our_markup_is_read_as_xml_without_the_html_parser(make_book):
