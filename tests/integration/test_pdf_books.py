@@ -161,6 +161,20 @@ def test_korean_text_keeps_its_spaces_and_references_read_in_korean(make_book, t
     assert ink(pdf, pages, tmp_path) > 0.001  # the last page (the chapter) has text and a figure
 
 
+def test_chinese_punctuation_stays_in_the_cjk_font(make_book):
+    # d2l-zh's PDF once lost 、（）：《》 to the Latin font, which has none of them
+    root = make_book({"config.ini": "[project]\nname = zh\ntitle = 书\nlang = zh\n",
+                      "index.md": "# 书\n\n```toc\nch\n```\n",
+                      "ch.md": "# 第一章\n\n线性回归（linear regression）：见《深度学习》、"
+                               "\u201c数据\u201d和 what\u2019s next\u2014简单。\n"})
+    status = main(["build", "pdf", "--no-eval", "-C", str(root), "-q"])
+    report = json.loads((root / "_build" / "report.json").read_text())
+    assert status == 0 and not [w for w in report["warnings"] if w["code"] == "missing-glyph"], report["warnings"]
+    text = one_line(pdf_text(root / "_build" / "pdf" / "zh.pdf"))
+    assert "线性回归（linearregression）：见《深度学习》、" in text.replace(" ", "")  # full-width glyphs: pdftotext spaces them
+    assert "what\u2019s next" in text
+
+
 def _numbers(pattern: str, text: str) -> list[str]:
     return re.findall(pattern, text)
 
