@@ -27,7 +27,7 @@ from ...tree import (
 )
 from ..code.highlight import highlight_html
 from .outputs import render_outputs
-from .text import esc, relative_url  # noqa: F401  (offered here too)
+from .text import esc, href_to, relative_url  # noqa: F401  (offered here too)
 from ..math.mathml import MathError, to_mathml
 from ..math.mathml_tex import split_tag
 
@@ -224,7 +224,7 @@ class PageRenderer:
             self.diags.warning(pos, outside_message("image", readable(src)), "image-outside")
         else:
             self.images.add(path)
-        url = url_of(relative_url(self.output, path))  # the link: encoded again
+        url = href_to(self.output, path)  # the link: encoded again
         return f'<img src="{esc(url)}" alt="{alt}" loading="lazy"{extra}>'
 
     def table(self, t: Table) -> str:
@@ -304,7 +304,7 @@ class PageRenderer:
 
     def _toc_item(self, page: str, node: TocNode | None, depth: int) -> str:
         number, title = self.site.titles.get(page, (None, page))
-        url = relative_url(self.output, self.site.outputs[page])
+        url = href_to(self.output, self.site.outputs[page])
         num = f'<span class="section-number">{esc(number)}</span> ' if number else ""
         children = ""
         if node and node.children and depth > 1:
@@ -372,13 +372,13 @@ class PageRenderer:
     def ref(self, r: Ref) -> str:
         if not r.resolved:
             return f'<span class="ref unresolved">{esc(r.text or r.target)}</span>'
-        url = relative_url(self.output, self.site.outputs.get(r.page or "", ""))
+        url = href_to(self.output, self.site.outputs.get(r.page or "", ""))
         href = f"{url}#{r.anchor}" if r.anchor else (url or "#")
         text = reference_text(r, self.site.lang)
         return f'<a class="ref {esc(r.kind)}" href="{esc(href)}">{esc(text)}</a>'
 
     def cite(self, c: Cite) -> str:
-        bib_url = relative_url(self.output, self.site.outputs[self.site.bibliography_page]) \
+        bib_url = href_to(self.output, self.site.outputs[self.site.bibliography_page]) \
             if self.site.bibliography_page else None
 
         def link(key: str, text: str) -> str:
@@ -397,7 +397,7 @@ class PageRenderer:
     def link(self, link: Link) -> str:
         content = self.inlines(link.children)
         if link.target_page:
-            url = relative_url(self.output, self.site.outputs[link.target_page])
+            url = href_to(self.output, self.site.outputs[link.target_page])
             href = f"{url}#{link.target_anchor}" if link.target_anchor else (url or "#")
         else:
             href = link.url
