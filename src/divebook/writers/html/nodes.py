@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ...bookpaths import book_path, readable, url_of
+from ...bookpaths import book_path, is_local, readable
 from ...confine import book_file, outside_message
 from ...diagnostics import Diagnostics
 from ...languages import reference_text
@@ -27,6 +27,7 @@ from ...tree import (
 )
 from ..code.highlight import highlight_html
 from .outputs import render_outputs
+from .raw_images import rewrite_image_sources
 from .text import esc, href_to, relative_url  # noqa: F401  (offered here too)
 from ..math.mathml import MathError, to_mathml
 from ..math.mathml_tex import split_tag
@@ -213,6 +214,10 @@ class PageRenderer:
                     f'data-alt="{alt}" title="{host}">{label}</a>')
         if parts.scheme == "data":
             return f'<img src="{esc(src)}" alt="{alt}"{extra}>'
+        return f'<img src="{esc(self.local_image(src, pos))}" alt="{alt}" loading="lazy"{extra}>'
+
+    def local_image(self, src: str, pos: Pos) -> str:
+        """Check the book's image ``src`` names, mark it to be copied, and give its address."""
         path = book_path(self.source, src)  # the file on disk: decoded (符号.png, a b.png)
         if path.startswith("../"):
             self.diags.warning(pos, f"image `{readable(src)}` is outside the book folder; keep images "
@@ -224,8 +229,16 @@ class PageRenderer:
             self.diags.warning(pos, outside_message("image", readable(src)), "image-outside")
         else:
             self.images.add(path)
-        url = href_to(self.output, path)  # the link: encoded again
-        return f'<img src="{esc(url)}" alt="{alt}" loading="lazy"{extra}>'
+        return href_to(self.output, path)  # the link: encoded again
+
+    def raw_html(self, text: str, pos: Pos) -> str:
+        """Raw HTML of the page, its ``<img>`` of local files handled as Markdown images."""
+        def replace(src: str, line: int) -> str:
+            if not is_local(src) or not urlsplit(src).path:  # another site, data:, #here
+                return src
+            return self.local_image(src, Pos(pos.file, pos.line + line) if pos.line else pos)
+
+        return rewrite_image_sources(text, replace)
 
     def table(self, t: Table) -> str:
         rows = []
@@ -312,7 +325,7 @@ class PageRenderer:
         return f'<li><a href="{esc(url)}">{num}{esc(title)}</a>{children}</li>'
 
     def raw(self, r: Raw) -> str:
-        return r.text if r.format == "html" else ""
+        return self.raw_html(r.text, r.pos) if r.format == "html" else ""
 
     def bibliography(self, b: Bibliography) -> str:
         items = "".join(self._bib_item(item) for item in b.entries)
@@ -459,7 +472,7 @@ _INLINES: dict[type, Callable[[PageRenderer, Inline], str]] = {
     Image: lambda r, n: r.image_tag(n.src, esc(n.alt), r.pos, ' class="inline"'),
     SoftBreak: lambda r, n: "\n",
     HardBreak: lambda r, n: "<br>\n",
-    RawInline: lambda r, n: n.text if n.format == "html" else "",
+    RawInline: lambda r, n: r.raw_html(n.text, r.pos) if n.format == "html" else "",
     Ref: PageRenderer.ref,
     Cite: PageRenderer.cite,
     FootnoteRef: PageRenderer.footnote_ref,
