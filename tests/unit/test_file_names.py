@@ -131,3 +131,80 @@ def test_a_byte_order_mark_in_divebook_toml(make_book) -> None:
     from divebook.config import load_config
 
     assert load_config(root, Diagnostics()).title == "Marked"
+
+
+NAMED_PAGES = {
+    "index.md": "# Named\n\n```toc\n:numbered:\n\nchapter 1/a b\n장/소개\n```\n",
+    "chapter 1/a b.md": """
+        # Spaced
+        :label:`sec_spaced`
+
+        To [the intro](<../장/소개.md>), to [its section](<../장/소개.md#소개-절>),
+        :numref:`sec_intro`, and [a file](<../img/a b.png>).
+
+        ![Spaced.](<../img/a b.png>)
+    """,
+    "장/소개.md": """
+        # 소개
+        :label:`sec_intro`
+
+        ## 소개 절
+
+        Back to [the spaced page](<../chapter 1/a b.md>).
+    """,
+}
+
+_ADDRESS = re.compile(r"""\b(?:href|src)="([^"]*)\"""")
+
+
+def test_links_to_pages_so_named_are_encoded_as_image_sources_are(make_book, tmp_path: Path) -> None:
+    from urllib.parse import unquote, urlsplit
+
+    root = make_book(NAMED_PAGES)
+    (root / "img").mkdir()
+    (root / "img" / "a b.png").write_bytes(make_png(20, 10))
+    out = tmp_path / "out"
+    assert main(["build", "html", "epub", "--no-eval", "-C", str(root), "--out", str(out), "-q"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["errors"] == [] and report["warnings"] == []  # the link check agrees
+    site = out / "html"
+    spaced = (site / "chapter 1" / "a b.html").read_text()
+    intro = (site / "장" / "소개.html").read_text()
+    korean = "../%EC%9E%A5/%EC%86%8C%EA%B0%9C.html"
+    assert f'href="{korean}"' in spaced  # the sidebar, the link, the reference, "next"
+    assert f'href="{korean}#%EC%86%8C%EA%B0%9C-%EC%A0%88"' in spaced
+    assert 'href="../chapter%201/a%20b.html"' in intro
+    assert 'href="a%20b.html"' in spaced  # the sidebar's entry of the page itself
+    # every address of every page is plain ASCII and leads to a file of the site
+    for page in ("index.html", "chapter 1/a b.html", "장/소개.html"):
+        for address in _ADDRESS.findall((site / page).read_text()):
+            parts = urlsplit(address)
+            if parts.scheme or not parts.path:
+                continue
+            assert address.isascii() and " " not in address, (page, address)
+            target = (site / page).parent / unquote(parts.path)
+            assert target.is_file(), (page, address)
+    # the EPUB: its contents (nav, NCX) and pages link with encoded names too
+    with zipfile.ZipFile(out / "epub" / "book.epub") as zf:
+        nav = zf.read("EPUB/nav.xhtml").decode()
+        ncx = zf.read("EPUB/toc.ncx").decode()
+        page = zf.read("EPUB/chapter 1/a b.xhtml").decode()
+    assert 'href="chapter%201/a%20b.xhtml"' in nav and 'src="chapter%201/a%20b.xhtml"' in ncx
+    assert 'href="%EC%9E%A5/%EC%86%8C%EA%B0%9C.xhtml"' in nav
+    assert " " not in "".join(re.findall(r'href="([^"]*)"', nav + ncx + page))
+    # a link to an anchor written encoded (%EC%86%8C...) keeps it: the id is the decoded one
+    assert 'href="../%EC%9E%A5/%EC%86%8C%EA%B0%9C.xhtml#소개-절"' in page
+
+
+def test_colab_and_edit_links_encode_the_page_s_path(make_book, tmp_path: Path) -> None:
+    from divebook.writers.html.colab import colab_url
+
+    assert colab_url("me/named-colab", "장/a b.html") == \
+        "https://colab.research.google.com/github/me/named-colab/blob/master/%EC%9E%A5/a%20b.ipynb"
+    root = make_book({**NAMED_PAGES, "config.ini": "[project]\nname = named\n[repository]\ngithub = me/named\n"})
+    (root / "img").mkdir()
+    (root / "img" / "a b.png").write_bytes(make_png(20, 10))
+    out = tmp_path / "out"
+    assert main(["build", "html", "--no-eval", "-C", str(root), "--out", str(out), "-q"]) == 0
+    spaced = (out / "html" / "chapter 1" / "a b.html").read_text()
+    assert 'href="https://github.com/me/named/edit/' in spaced and "/chapter%201/a%20b.md\"" in spaced

@@ -83,6 +83,19 @@ def test_run_key_changes_only_with_what_can_change_outputs(tmp_path: Path):
     assert file_digest(f) != first
 
 
+def test_run_key_changes_with_what_divebook_runs_around_the_cells(monkeypatch):
+    """A run cached under an older prelude (or format) is not reused: its outputs may differ."""
+    from divebook.execute import keys
+
+    same = key()
+    monkeypatch.setattr(keys, "PRELUDE", keys.PRELUDE.replace('"replace"', '"ignore"'))
+    assert key() != same
+    monkeypatch.undo()
+    assert key() == same
+    monkeypatch.setattr(keys, "EXEC_FORMAT", keys.EXEC_FORMAT + "-next")
+    assert key() != same
+
+
 def test_failing_line_follows_the_failing_cell_frame():
     tb = ("\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[3]\x1b[39m\x1b[32m, line 2\x1b[39m\n"
           "----> 2 f()\nCell In[1], line 5, in f()\n")

@@ -84,7 +84,7 @@ def nav_document(meta: Metadata, entries: list[NavEntry], css: str) -> bytes:
         ol = etree.SubElement(parent, h + "ol")
         for entry in items:
             li = etree.SubElement(ol, h + "li")
-            a = etree.SubElement(li, h + "a", href=entry.path)
+            a = etree.SubElement(li, h + "a", href=_href(entry.path))
             if entry.number:
                 etree.SubElement(a, h + "span", {"class": "section-number"}).text = entry.number
                 etree.SubElement(a, h + "span").text = " " + entry.title
@@ -115,7 +115,7 @@ def ncx_document(meta: Metadata, entries: list[NavEntry]) -> bytes:
         for entry in items:
             order += 1
             lines.append(f'<navPoint id="np-{order}" playOrder="{order}"><navLabel><text>'
-                         f'{escape(entry.label)}</text></navLabel><content src={quoteattr(entry.path)}/>')
+                         f'{escape(entry.label)}</text></navLabel><content src={quoteattr(_href(entry.path))}/>')
             add(entry.children)
             lines.append("</navPoint>")
 

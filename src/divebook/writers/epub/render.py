@@ -69,7 +69,7 @@ class EpubRenderer(PageRenderer):
         if isinstance(node, HardBreak):
             return "<br/>\n"
         if isinstance(node, RawInline):
-            return xhtml.foreign_fragment(node.text) if node.format == "html" else ""
+            return xhtml.foreign_fragment(self.raw_html(node.text, self.pos)) if node.format == "html" else ""
         if isinstance(node, FootnoteRef):
             return self.footnote_ref(node)
         return super().inline(node)
@@ -78,7 +78,7 @@ class EpubRenderer(PageRenderer):
         return "<hr/>\n"
 
     def raw(self, r: Raw) -> str:
-        return xhtml.foreign_fragment(r.text) if r.format == "html" else ""
+        return xhtml.foreign_fragment(self.raw_html(r.text, r.pos)) if r.format == "html" else ""
 
     def code_cell(self, cell: CodeCell) -> str:
         html = super().code_cell(cell)

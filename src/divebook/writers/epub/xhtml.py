@@ -19,6 +19,7 @@ import base64
 import hashlib
 import re
 from html import unescape
+from urllib.parse import unquote
 
 import warnings
 
@@ -176,7 +177,8 @@ def clean(root: etree._Element, media: dict[str, bytes], base: str = "") -> None
         if href is not None and "#" in href and ns == XHTML:
             path, _, fragment = href.partition("#")
             if "://" not in path and not path.startswith(("mailto:", "data:")):
-                el.set("href", f"{path}#{xml_id(fragment)}" if fragment else path or "#")
+                # the id is made from the decoded anchor: links written as %EC%86%8C or 소 agree
+                el.set("href", f"{path}#{xml_id(unquote(fragment))}" if fragment else path or "#")
     _mathml(root)
     _definition_lists(root)
     _svg_ids(root)

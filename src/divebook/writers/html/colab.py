@@ -17,6 +17,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from ...bookpaths import url_of
 from ...cache import write_if_changed
 from ...config import Config
 from ...globs import matches
@@ -32,7 +33,7 @@ def excluded(output: str, patterns: list[str]) -> bool:
 
 def colab_url(repo: str, output: str) -> str:
     stem = output[:-5] if output.endswith(".html") else output
-    return f"{COLAB}/{repo.strip('/')}/blob/master/{stem}.ipynb"
+    return f"{COLAB}/{repo.strip('/')}/blob/master/{url_of(stem)}.ipynb"
 
 
 def colab_links(config: Config, output: str) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ...bookpaths import url_of
 from ...diagnostics import Diagnostics
 from ...languages import ui_strings
 from ...tree import Book, Heading, Link, Page, Paragraph, Pos, Table, TableCell, Text
@@ -56,7 +57,8 @@ def status_page(status: dict, lang: str, side_by_side: bool) -> Page:
         if side_by_side:
             from ...languages import SIDE_BY_SIDE_DIR
 
-            row.append(TableCell([Link(f"{SIDE_BY_SIDE_DIR}/{page['output']}", [Text(s["side_by_side"])])]))
+            row.append(TableCell([Link(url_of(f"{SIDE_BY_SIDE_DIR}/{page['output']}"),
+                                        [Text(s["side_by_side"])])]))
         body.append(row)
     body.append([TableCell([Text(s["status_total"])]), TableCell([Text(str(total["translated"]))]),
                  TableCell([Text(str(total["missing"]))]), TableCell([Text(str(total["stale"]))]),

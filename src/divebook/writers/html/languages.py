@@ -17,13 +17,12 @@ with no translation says ``lang`` on its own element and is marked.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ...languages import language_name, ui_strings
 from ...tree import Translated
-from .text import esc, relative_url
+from .text import esc, href_or_self
 
 if TYPE_CHECKING:
     from ...languages import LanguageView
@@ -91,7 +90,7 @@ def page_languages(view: "LanguageView", page_output: str, output: str, source: 
         return {"languages": [], "side_by_side": False}
 
     def url(target: str) -> str:
-        return relative_url(output, target) or posixpath.basename(output)
+        return href_or_self(output, target)
 
     links = []
     for kind, lang in ((TRANSLATION, langs.translation), (ORIGINAL, langs.origin)):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ...bookpaths import book_path, readable, url_of
+from ...bookpaths import book_path, is_local, readable
 from ...confine import book_file, outside_message
 from ...diagnostics import Diagnostics
 from ...languages import reference_text
@@ -27,7 +27,8 @@ from ...tree import (
 )
 from ..code.highlight import highlight_html
 from .outputs import render_outputs
-from .text import esc, relative_url  # noqa: F401  (offered here too)
+from .raw_images import rewrite_image_sources
+from .text import esc, href_to, relative_url  # noqa: F401  (offered here too)
 from ..math.mathml import MathError, to_mathml
 from ..math.mathml_tex import split_tag
 
@@ -213,6 +214,10 @@ class PageRenderer:
                     f'data-alt="{alt}" title="{host}">{label}</a>')
         if parts.scheme == "data":
             return f'<img src="{esc(src)}" alt="{alt}"{extra}>'
+        return f'<img src="{esc(self.local_image(src, pos))}" alt="{alt}" loading="lazy"{extra}>'
+
+    def local_image(self, src: str, pos: Pos) -> str:
+        """Check the book's image ``src`` names, mark it to be copied, and give its address."""
         path = book_path(self.source, src)  # the file on disk: decoded (符号.png, a b.png)
         if path.startswith("../"):
             self.diags.warning(pos, f"image `{readable(src)}` is outside the book folder; keep images "
@@ -224,8 +229,16 @@ class PageRenderer:
             self.diags.warning(pos, outside_message("image", readable(src)), "image-outside")
         else:
             self.images.add(path)
-        url = url_of(relative_url(self.output, path))  # the link: encoded again
-        return f'<img src="{esc(url)}" alt="{alt}" loading="lazy"{extra}>'
+        return href_to(self.output, path)  # the link: encoded again
+
+    def raw_html(self, text: str, pos: Pos) -> str:
+        """Raw HTML of the page, its ``<img>`` of local files handled as Markdown images."""
+        def replace(src: str, line: int) -> str:
+            if not is_local(src) or not urlsplit(src).path:  # another site, data:, #here
+                return src
+            return self.local_image(src, Pos(pos.file, pos.line + line) if pos.line else pos)
+
+        return rewrite_image_sources(text, replace)
 
     def table(self, t: Table) -> str:
         rows = []
@@ -304,7 +317,7 @@ class PageRenderer:
 
     def _toc_item(self, page: str, node: TocNode | None, depth: int) -> str:
         number, title = self.site.titles.get(page, (None, page))
-        url = relative_url(self.output, self.site.outputs[page])
+        url = href_to(self.output, self.site.outputs[page])
         num = f'<span class="section-number">{esc(number)}</span> ' if number else ""
         children = ""
         if node and node.children and depth > 1:
@@ -312,7 +325,7 @@ class PageRenderer:
         return f'<li><a href="{esc(url)}">{num}{esc(title)}</a>{children}</li>'
 
     def raw(self, r: Raw) -> str:
-        return r.text if r.format == "html" else ""
+        return self.raw_html(r.text, r.pos) if r.format == "html" else ""
 
     def bibliography(self, b: Bibliography) -> str:
         items = "".join(self._bib_item(item) for item in b.entries)
@@ -372,13 +385,13 @@ class PageRenderer:
     def ref(self, r: Ref) -> str:
         if not r.resolved:
             return f'<span class="ref unresolved">{esc(r.text or r.target)}</span>'
-        url = relative_url(self.output, self.site.outputs.get(r.page or "", ""))
+        url = href_to(self.output, self.site.outputs.get(r.page or "", ""))
         href = f"{url}#{r.anchor}" if r.anchor else (url or "#")
         text = reference_text(r, self.site.lang)
         return f'<a class="ref {esc(r.kind)}" href="{esc(href)}">{esc(text)}</a>'
 
     def cite(self, c: Cite) -> str:
-        bib_url = relative_url(self.output, self.site.outputs[self.site.bibliography_page]) \
+        bib_url = href_to(self.output, self.site.outputs[self.site.bibliography_page]) \
             if self.site.bibliography_page else None
 
         def link(key: str, text: str) -> str:
@@ -397,7 +410,7 @@ class PageRenderer:
     def link(self, link: Link) -> str:
         content = self.inlines(link.children)
         if link.target_page:
-            url = relative_url(self.output, self.site.outputs[link.target_page])
+            url = href_to(self.output, self.site.outputs[link.target_page])
             href = f"{url}#{link.target_anchor}" if link.target_anchor else (url or "#")
         else:
             href = link.url
@@ -459,7 +472,7 @@ _INLINES: dict[type, Callable[[PageRenderer, Inline], str]] = {
     Image: lambda r, n: r.image_tag(n.src, esc(n.alt), r.pos, ' class="inline"'),
     SoftBreak: lambda r, n: "\n",
     HardBreak: lambda r, n: "<br>\n",
-    RawInline: lambda r, n: n.text if n.format == "html" else "",
+    RawInline: lambda r, n: r.raw_html(n.text, r.pos) if n.format == "html" else "",
     Ref: PageRenderer.ref,
     Cite: PageRenderer.cite,
     FootnoteRef: PageRenderer.footnote_ref,

@@ -23,6 +23,7 @@ import jinja2
 from ... import __version__
 from ...cache import Store, copy_if_changed, digest, write_if_changed
 from ...config import Config
+from ...bookpaths import url_of
 from ...confine import book_file
 from ...diagnostics import Diagnostic, Diagnostics
 from ...fingerprint import code_digest
@@ -35,6 +36,7 @@ from .discussion import qr_svg, split_discussion
 from .downloads import DOWNLOADS, MANIFEST
 from ..code.highlight import SITE_STYLES, html_style_css
 from .nodes import PageRenderer, Site, esc, relative_url, tab_title, tabs_on_page
+from .text import href_or_self, href_to
 from .toc import TOC_JS, fallback_sidebar, toc_script
 from .icons import icon, icon_for
 from .search import mark_removed
@@ -167,7 +169,7 @@ def _render_page(r: _Rendering, job: _PageJob) -> _PageDone:
     output = job.output
     root = relative_url(output, "index.html")
     root = root[: -len("index.html")] if root.endswith("index.html") else root
-    home = relative_url(output, site.outputs.get(r.book.root, "index.html")) or posixpath.basename(output)
+    home = href_or_self(output, site.outputs.get(r.book.root, "index.html"))
     html = r.template.render(
         lang=site.lang, version=__version__, book=config, s=r.strings, root=root, output=output,
         source=job.source, page_title=site.titles[job.source][1], page_number=page.number,
@@ -378,14 +380,14 @@ def _edit_url(config: Config, source: str) -> str:
         return ""
     if not repo.startswith(("http://", "https://")):
         repo = "https://github.com/" + repo.removesuffix(".git")
-    return f"{repo}/edit/{config.repository_branch}/{source}"
+    return f"{repo}/edit/{config.repository_branch}/{url_of(source)}"
 
 
 def _nav(site: Site, output: str, source: str | None) -> dict[str, str] | None:
     if source is None:
         return None
     number, title = site.titles[source]
-    return {"url": relative_url(output, site.outputs[source]) or "#",
+    return {"url": href_to(output, site.outputs[source]) or "#",
             "title": f"{number} {title}" if number else title}
 
 

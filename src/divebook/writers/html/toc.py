@@ -15,10 +15,10 @@ every chapter.
 from __future__ import annotations
 
 import json
-import posixpath
 
 from ...tree import Book, TocNode
-from .nodes import Site, esc, relative_url
+from .nodes import Site, esc
+from .text import href_or_self
 
 #: beside ``_pages.js``: the table of contents of one language's site
 TOC_JS = "_toc.js"
@@ -48,7 +48,7 @@ def fallback_sidebar(book: Book, site: Site, output: str, source: str, ancestors
 
     def item(node: TocNode) -> str:
         number, title = site.titles[node.page]
-        url = relative_url(output, site.outputs[node.page]) or posixpath.basename(output)
+        url = href_or_self(output, site.outputs[node.page])
         num = f'<span class="section-number">{esc(number)}</span> ' if number else ""
         current = ' aria-current="page"' if node.page == source else ""
         children = ""
@@ -66,6 +66,6 @@ def fallback_sidebar(book: Book, site: Site, output: str, source: str, ancestors
     html = "".join(f'<ul class="part part-{part}">' + "".join(item(n) for n in nodes) + "</ul>"
                    for part, nodes in groups)
     if len(shown) < len(top):  # the rest of the book is one link away
-        home = relative_url(output, site.outputs.get(book.root, "index.html")) or posixpath.basename(output)
+        home = href_or_self(output, site.outputs.get(book.root, "index.html"))
         html += f'<p class="toc-more"><a href="{esc(home)}">{esc(site.strings.get("contents", "Contents"))} …</a></p>'
     return html

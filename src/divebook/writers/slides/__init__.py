@@ -30,7 +30,8 @@ from ...confine import book_file
 from ...languages.i18n import strings as ui_strings
 from ...tree import Page, Pos, plain_text
 from ..code.highlight import html_style_css
-from ..html.nodes import Site, relative_url
+from ..html.nodes import Site
+from ..html.text import href_to
 from .cutting import cut_slides
 from .deck import ASSETS, DeckPage, render_deck
 from .source import CELL_KEY, marked_notebook, page_file, read_marked, unclosed_marks
@@ -98,7 +99,7 @@ def write_slides_target(ctx) -> None:  # type: ignore[no-untyped-def]
                 up = "../" * output.count("/")
                 deck = DeckPage(title=plain_text(page.title).strip() or source, lang=lang, output=output,
                                 source=file,
-                                back=relative_url(f"{SITE_FOLDER}/{output}", prefix + page.output),
+                                back=href_to(f"{SITE_FOLDER}/{output}", prefix + page.output),
                                 corners={k: v.replace(_ROOT, up) for k, v in corners.items()})
                 text, images = render_deck(rise, deck, site, book, tab_nb.cells, ran, math_cache)
                 _put(root, output, text.encode("utf-8"), produced, written)
