@@ -13,7 +13,7 @@ import os
 import pickle
 import posixpath
 from collections import ChainMap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,6 +75,19 @@ def _environment() -> jinja2.Environment:
 
 def page_title(page: Page) -> str:
     return plain_text(page.title).strip() or posixpath.splitext(posixpath.basename(page.source))[0]
+
+
+def _site_config(config: Config, book: Book, titles: dict[str, tuple[object, str]],
+                 view: "LanguageView | None") -> Config:
+    """A translated book's sites each name the book in their own language.
+
+    ``[project] title`` is written in one language only, so each language's site
+    (and the side-by-side one, in the translation's) takes the title its own home
+    page shows; a book in one language keeps ``[project] title``.
+    """
+    if view is None or book.root not in titles or not titles[book.root][1]:
+        return config
+    return replace(config, title=titles[book.root][1])
 
 
 def _existing_files(root: Path) -> frozenset[str]:
@@ -218,6 +231,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     outputs = {s: prefix + book.pages[s].output for s in sources}
     result.pages = outputs
     titles = {s: (book.pages[s].number, page_title(book.pages[s])) for s in sources}
+    config = _site_config(config, book, titles, view)
     site = Site(lang=lang, strings=strings, outputs=outputs, titles=titles, toc=book.toc,
                 bibliography_page=book.bibliography_page, tab_names=config.tab_names,
                 book_root=str(config.root), existing_files=_existing_files(config.root),
