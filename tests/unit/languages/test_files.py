@@ -290,3 +290,27 @@ def test_a_title_written_in_the_original_does_not_name_the_translations_site(mak
     assert header.strip() == "작은 책"
     header = parse_html((html / "en" / "index.html").read_text(encoding="utf-8")).find(".book-title").text()
     assert header.strip() == "A Small Book"
+
+
+def test_a_title_written_in_the_sites_language_stays_the_sites(make_book, tmp_path):
+    """d2l-zh's shape: ``[project] title`` is the translation's and its home page heads
+    itself otherwise (《...》): the translation's site keeps the configured title."""
+    book = make_book({
+        "config.ini": "[project]\ntitle = 작은 책\nlang = ko\n\n[translation]\norigin_lang = en\n",
+        "index.md": """
+            # A Small Book
+
+            # 《작은 책》 입문
+
+            This book is small.
+
+            이 책은 작습니다.
+        """,
+    })
+    status, _ = build(book, tmp_path / "out")
+    html = tmp_path / "out" / "html"
+    assert status == 0
+    for path, title in [("index.html", "작은 책"), ("bilingual/index.html", "작은 책"),
+                        ("en/index.html", "A Small Book")]:
+        dom = parse_html((html / path).read_text(encoding="utf-8"))
+        assert dom.find(".book-title").text().strip() == title, path

@@ -26,7 +26,8 @@ from ...config import Config
 from ...confine import book_file
 from ...diagnostics import Diagnostic, Diagnostics
 from ...fingerprint import code_digest
-from ...languages import ui_strings
+from ...languages import ORIGINAL, ui_strings
+from ...languages.script import ORIGIN, TRANSLATION as TRANSLATED
 from ...parallel import fork_map
 from ...transforms.tabs import group_tabs
 from ...tree import Book, Page, TocNode, plain_text
@@ -81,13 +82,19 @@ def _site_config(config: Config, book: Book, titles: dict[str, tuple[object, str
                  view: "LanguageView | None") -> Config:
     """A translated book's sites each name the book in their own language.
 
-    ``[project] title`` is written in one language only, so each language's site
-    (and the side-by-side one, in the translation's) takes the title its own home
-    page shows; a book in one language keeps ``[project] title``.
+    ``[project] title`` is written in one language: the site of that language (d2l-zh's
+    Chinese one, d2l-ko's Korean one) keeps it; the other language's site takes the title
+    its own home page shows (the starter's Korean site showed its English title) when
+    that is written in the site's language (d2l-zh's English home page is headed in Chinese).
     """
-    if view is None or book.root not in titles or not titles[book.root][1]:
+    if view is None or not titles.get(book.root, (None, ""))[1]:
         return config
-    return replace(config, title=titles[book.root][1])
+    home = titles[book.root][1]
+    written = view.langs.classify(config.title).side
+    own = ORIGIN if view.kind == ORIGINAL else TRANSLATED
+    if written not in (ORIGIN, TRANSLATED) or written == own or view.langs.classify(home).side != own:
+        return config
+    return replace(config, title=home)
 
 
 def _existing_files(root: Path) -> frozenset[str]:
