@@ -187,8 +187,10 @@
       }
       list.appendChild(item(node));
     });
+    var links = bar.querySelector(".sidebar-links");
     bar.textContent = "";
     bar.appendChild(frag);
+    if (links) bar.appendChild(links);
   }
   buildSidebar();
 
