@@ -273,6 +273,27 @@ def test_phone_width_has_no_sideways_scroll_and_a_menu(browser, base: str) -> No
     ctx.close()
 
 
+def test_the_header_links_are_in_the_menu_on_a_phone(browser, base: str) -> None:  # type: ignore[no-untyped-def]
+    """A phone's header has no room for GitHub or the forum: the menu ends with them
+    (they were hidden and nowhere else), and a wide window shows them only in the header."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.goto(base + "chapter_basics/tabs.html")
+    assert page.is_hidden(".header-links")
+    page.click(".menu-button")
+    page.wait_for_timeout(300)
+    link = page.locator(".sidebar .sidebar-links a", has_text="GitHub")
+    link.scroll_into_view_if_needed()
+    assert link.is_visible() and link.get_attribute("href") == "https://github.com/example/testbook"
+    assert page.locator(".sidebar a[aria-current=page]").count() == 1  # the contents are still there
+    ctx.close()
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = ctx.new_page()
+    page.goto(base + "chapter_basics/tabs.html")
+    assert page.is_visible(".header-links") and page.is_hidden(".sidebar-links")
+    ctx.close()
+
+
 def test_screenshots_light_dark_desktop_phone(browser, base: str, book: Path) -> None:
     folder = book / "_build" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)

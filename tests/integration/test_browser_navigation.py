@@ -128,6 +128,34 @@ def test_contents_list_follows_the_section_in_view(page, base: str) -> None:  # 
     assert page.locator(".localtoc a.active").count() == 1
 
 
+def test_contents_list_follows_a_jump_past_several_sections(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    """One scroll that carries three headings past the line between two frames (End,
+    Page Down, a fling): the list marks the section read, not the first one."""
+    page.goto(base + "chapter/long.html", wait_until="networkidle")
+    page.evaluate("""() => { const h = document.getElementById('section-3');
+                             window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY + 60); }""")
+    page.wait_for_function(
+        "document.querySelector('.localtoc a.active').textContent.includes('Section 3')", timeout=3000)
+    assert page.locator(".localtoc a.active").count() == 1
+
+
+def test_the_key_help_fits_a_phone_and_its_button_is_the_sites(browser, base: str) -> None:  # type: ignore[no-untyped-def]
+    """On a phone the help keeps a margin from the screen's edges; its Close button is
+    drawn by the site, not the browser's grey default (unreadable in dark mode)."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    page = ctx.new_page()
+    page.goto(base + "chapter/long.html", wait_until="networkidle")
+    page.keyboard.press("?")
+    box = page.locator("dialog.key-help").bounding_box()
+    assert box is not None and box["x"] >= 8 and box["x"] + box["width"] <= 390 - 8
+    colours = page.eval_on_selector(".key-help-close", """b => {
+        const s = getComputedStyle(b), d = getComputedStyle(b.closest('dialog'));
+        return [s.color, d.color, s.backgroundColor]; }""")
+    assert colours[0] == colours[1]  # the dialog's text colour, readable on its background
+    assert colours[2] not in ("rgb(239, 239, 239)", "rgb(107, 107, 107)")  # Chromium's ButtonFace
+    ctx.close()
+
+
 def test_search_shows_a_total_and_every_result(page, base: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(base + "index.html", wait_until="networkidle")
     page.fill("#search-input", WORD)

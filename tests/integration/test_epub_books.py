@@ -183,3 +183,43 @@ def test_a_starter_chapter_in_chromium_shows_korean_code_and_a_plot(tmp_path):
         browser.close()
     print(f"\nscreenshots: {shots / 'epub-chapter.png'}, {shots / 'epub-plot.png'}")
     shutil.rmtree(tmp_path / "epub", ignore_errors=True)
+
+
+def test_display_math_is_centred_and_its_number_whole_in_chromium(make_book, tmp_path):
+    """A numbered equation, as Chromium shows the EPUB's XHTML at a phone's width: the
+    formula in the middle of its line, the number inside the equation's box (it was
+    pushed half below it and cut off by the box's scrolling)."""
+    require_tool("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require(sync_playwright is not None, "playwright (pip install playwright)")
+    book = make_book({
+        "config.ini": "[project]\nname = eq\ntitle = Equations\n",
+        "index.md": "# Equations\n\n```toc\n\nmath\n```\n",
+        "math.md": """
+            # Math
+
+            A short one:
+
+            $$y = w x + b.$$
+            :eqlabel:`eq_line`
+
+            As :eqref:`eq_line` says.
+            """,
+    })
+    assert main(["build", "epub", "--no-eval", "-C", str(book), "--out", str(tmp_path / "out"), "-q"]) == 0
+    root = unpack(next((tmp_path / "out" / "epub").glob("*.epub")), tmp_path / "epub")
+    with sync_playwright() as p:  # type: ignore[misc]
+        browser = p.chromium.launch(executable_path=require_tool("chromium"), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto((root / "math.xhtml").as_uri())
+        box = page.locator(".math.display.numbered").bounding_box()
+        formula = page.locator(".math.display.numbered math > *").first.bounding_box()
+        number = page.locator(".math.display.numbered .eqno").bounding_box()
+        browser.close()
+    assert box and formula and number
+    assert number["y"] >= box["y"] - 1 and number["y"] + number["height"] <= box["y"] + box["height"] + 1
+    left, right = formula["x"] - box["x"], box["x"] + box["width"] - formula["x"] - formula["width"]
+    assert left > 40 and right > 40, (left, right)  # centred, not at the left edge

@@ -250,3 +250,67 @@ def test_the_home_title_is_the_books_own_when_index_md_kept_the_original(make_bo
     _, report = build(book, tmp_path / "out2")
     assert [w["code"] for w in report["warnings"]] == ["untranslated"]
     assert article(tmp_path / "out2" / "html" / "index.html").find_all(".untranslated")
+
+
+def test_each_languages_site_names_the_book_in_its_language(built):
+    """``[project] title`` is written in one language; each site's header and <title>
+    name the book as its own home page does (the original's site read "작은 책")."""
+    _, html, status, _ = built
+    assert status == 0
+
+    def names(path: Path) -> tuple[str, str]:
+        dom = parse_html(path.read_text(encoding="utf-8"))
+        return dom.find(".book-title").text().strip(), dom.find("title").text()
+
+    assert names(html / "index.html") == ("작은 책", "작은 책")
+    assert names(html / "en" / "index.html") == ("A Small Book", "A Small Book")
+    assert names(html / "en" / "ch" / "kernel.html") == ("A Small Book", "2 Kernel Regression — A Small Book")
+    assert names(html / "ch" / "kernel.html")[0] == "작은 책"
+    assert names(html / "bilingual" / "ch" / "kernel.html")[0] == "작은 책"
+
+
+def test_a_title_written_in_the_original_does_not_name_the_translations_site(make_book, tmp_path):
+    """The starter's shape: an English ``[project] title`` and a translated home page."""
+    book = make_book({
+        "config.ini": "[project]\ntitle = A Small Book\nlang = ko\n\n[translation]\norigin_lang = en\n",
+        "index.md": """
+            # A Small Book
+
+            # 작은 책
+
+            This book is small.
+
+            이 책은 작습니다.
+        """,
+    })
+    status, _ = build(book, tmp_path / "out")
+    html = tmp_path / "out" / "html"
+    assert status == 0
+    header = parse_html((html / "index.html").read_text(encoding="utf-8")).find(".book-title").text()
+    assert header.strip() == "작은 책"
+    header = parse_html((html / "en" / "index.html").read_text(encoding="utf-8")).find(".book-title").text()
+    assert header.strip() == "A Small Book"
+
+
+def test_a_title_written_in_the_sites_language_stays_the_sites(make_book, tmp_path):
+    """d2l-zh's shape: ``[project] title`` is the translation's and its home page heads
+    itself otherwise (《...》): the translation's site keeps the configured title."""
+    book = make_book({
+        "config.ini": "[project]\ntitle = 작은 책\nlang = ko\n\n[translation]\norigin_lang = en\n",
+        "index.md": """
+            # A Small Book
+
+            # 《작은 책》 입문
+
+            This book is small.
+
+            이 책은 작습니다.
+        """,
+    })
+    status, _ = build(book, tmp_path / "out")
+    html = tmp_path / "out" / "html"
+    assert status == 0
+    for path, title in [("index.html", "작은 책"), ("bilingual/index.html", "작은 책"),
+                        ("en/index.html", "A Small Book")]:
+        dom = parse_html((html / path).read_text(encoding="utf-8"))
+        assert dom.find(".book-title").text().strip() == title, path

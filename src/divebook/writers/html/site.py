@@ -13,7 +13,7 @@ import os
 import pickle
 import posixpath
 from collections import ChainMap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +27,8 @@ from ...bookpaths import url_of
 from ...confine import book_file
 from ...diagnostics import Diagnostic, Diagnostics
 from ...fingerprint import code_digest
-from ...languages import ui_strings
+from ...languages import ORIGINAL, ui_strings
+from ...languages.script import ORIGIN, TRANSLATION as TRANSLATED
 from ...parallel import fork_map
 from ...transforms.tabs import group_tabs
 from ...tree import Book, Page, TocNode, plain_text
@@ -77,6 +78,25 @@ def _environment() -> jinja2.Environment:
 
 def page_title(page: Page) -> str:
     return plain_text(page.title).strip() or posixpath.splitext(posixpath.basename(page.source))[0]
+
+
+def _site_config(config: Config, book: Book, titles: dict[str, tuple[object, str]],
+                 view: "LanguageView | None") -> Config:
+    """A translated book's sites each name the book in their own language.
+
+    ``[project] title`` is written in one language: the site of that language (d2l-zh's
+    Chinese one, d2l-ko's Korean one) keeps it; the other language's site takes the title
+    its own home page shows (the starter's Korean site showed its English title) when
+    that is written in the site's language (d2l-zh's English home page is headed in Chinese).
+    """
+    if view is None or not titles.get(book.root, (None, ""))[1]:
+        return config
+    home = titles[book.root][1]
+    written = view.langs.classify(config.title).side
+    own = ORIGIN if view.kind == ORIGINAL else TRANSLATED
+    if written not in (ORIGIN, TRANSLATED) or written == own or view.langs.classify(home).side != own:
+        return config
+    return replace(config, title=home)
 
 
 def _existing_files(root: Path) -> frozenset[str]:
@@ -220,6 +240,7 @@ def write_html(book: Book, config: Config, out: Path, store: Store | None,
     outputs = {s: prefix + book.pages[s].output for s in sources}
     result.pages = outputs
     titles = {s: (book.pages[s].number, page_title(book.pages[s])) for s in sources}
+    config = _site_config(config, book, titles, view)
     site = Site(lang=lang, strings=strings, outputs=outputs, titles=titles, toc=book.toc,
                 bibliography_page=book.bibliography_page, tab_names=config.tab_names,
                 book_root=str(config.root), existing_files=_existing_files(config.root),

@@ -187,8 +187,10 @@
       }
       list.appendChild(item(node));
     });
+    var links = bar.querySelector(".sidebar-links");
     bar.textContent = "";
     bar.appendChild(frag);
+    if (links) bar.appendChild(links);
   }
   buildSidebar();
 
@@ -230,14 +232,16 @@
       if (i === active) a.setAttribute("aria-current", "location"); else a.removeAttribute("aria-current");
     });
   }
-  if (tocLinks.length && "IntersectionObserver" in window) {
-    var observer = new IntersectionObserver(markSection, { rootMargin: "0px 0px -80% 0px", threshold: [0, 1] });
-    tocTargets.forEach(function (h) { if (h) observer.observe(h); });
+  /* Marked at most once a frame while the page scrolls: a jump (End, Page Down, a link,
+     a fast fling) can carry headings past the line between two frames, which an
+     IntersectionObserver on the headings never reports. */
+  if (tocLinks.length) {
+    var markPending = false;
     markSection();
-    var atEnd = false;
     window.addEventListener("scroll", function () {
-      var end = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
-      if (end !== atEnd) { atEnd = end; markSection(); }
+      if (markPending) return;
+      markPending = true;
+      window.requestAnimationFrame(function () { markPending = false; markSection(); });
     }, { passive: true });
   }
 
