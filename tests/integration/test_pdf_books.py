@@ -175,6 +175,37 @@ def test_chinese_punctuation_stays_in_the_cjk_font(make_book):
     assert "what\u2019s next" in text
 
 
+def pdf_words(pdf: Path) -> list[tuple[str, float, float, float]]:
+    """Each word pdftotext finds: its text, left and right edge, and top (points)."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return [(m[4], float(m[1]), float(m[3]), float(m[2])) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', xml)]
+
+
+def line_width(words: list[tuple[str, float, float, float]], first: str) -> float:
+    """The width of the line that starts with the word ``first``, edge to edge."""
+    top = next(y for text, _, _, y in words if text.startswith(first))
+    on_line = [(left, right) for _, left, right, y in words if abs(y - top) < 1]
+    return max(r for _, r in on_line) - min(left for left, _ in on_line)
+
+
+def test_chinese_punctuation_is_full_width_and_a_full_stop_takes_one_space(make_book):
+    # kotex halves CJK punctuation (the Korean way): d2l-zh's ， then read as a Latin comma
+    root = make_book({"config.ini": "[project]\nname = zh\ntitle = 书\nlang = zh\n",
+                      "index.md": "# 书\n\n```toc\nch\n```\n",
+                      "ch.md": "# 第一章\n\n甲乙丙丁戊\n\n甲，丙；丁：戊\n\n"
+                               "Zhang et al. (2023) wrote it.\n"})
+    status = main(["build", "pdf", "--no-eval", "-C", str(root), "-q"])
+    report = json.loads((root / "_build" / "report.json").read_text())
+    assert status == 0, report["errors"] + report["warnings"]
+    words = pdf_words(root / "_build" / "pdf" / "zh.pdf")
+    five = line_width(words, "甲乙丙丁戊")
+    assert line_width(words, "甲，") >= five * 7 / 5 * 0.99  # seven full ems, not 4 + 3 halves
+    gaps = {a[0]: b[1] - a[2] for a, b in zip(words, words[1:]) if a[3] == b[3]}
+    assert gaps["al."] == pytest.approx(gaps["Zhang"], abs=0.3)  # no sentence space after al.
+
+
 def _numbers(pattern: str, text: str) -> list[str]:
     return re.findall(pattern, text)
 
