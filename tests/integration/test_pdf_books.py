@@ -230,6 +230,21 @@ def test_a_display_after_its_sentence_has_no_empty_line_above_it(make_book):
     assert above < below + 2, (above, below)
 
 
+def test_a_table_column_of_short_words_is_not_squeezed(make_book):
+    # d2l-en's table 1.5.1 printed "Mem-ory" and "100" over "MB" beside two wordy columns
+    rows = "".join(f"| {year} | {size} K ({what}) | {memory} | {size} MF (Intel {chip}) |\n" for year, size, what, memory, chip in (
+        (1980, 1, "house prices in Boston", "100 KB", 80186),
+        (1990, 10, "optical character recognition", "10 MB", 80486), (2000, 10, "web pages", "100 MB", "Core")))
+    root = make_book({"index.md": "# Book\n\n```toc\nch\n```\n",
+                      "ch.md": "# One\n\n| Decade | Dataset | Memory | Floating point calculations per second |\n"
+                               "|:--|:--|:--|:--|\n" + rows})
+    status = main(["build", "pdf", "--no-eval", "-C", str(root), "-q"])
+    report = json.loads((root / "_build" / "report.json").read_text())
+    assert status == 0, report["errors"] + report["warnings"]
+    text = pdf_text(root / "_build" / "pdf" / "book.pdf")
+    assert "Memory" in text and "100 MB" in text and "100 KB" in text, text
+
+
 def _numbers(pattern: str, text: str) -> list[str]:
     return re.findall(pattern, text)
 
