@@ -175,6 +175,76 @@ def test_chinese_punctuation_stays_in_the_cjk_font(make_book):
     assert "what\u2019s next" in text
 
 
+def pdf_words(pdf: Path) -> list[tuple[str, float, float, float]]:
+    """Each word pdftotext finds: its text, left and right edge, and top (points)."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return [(m[4], float(m[1]), float(m[3]), float(m[2])) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', xml)]
+
+
+def line_width(words: list[tuple[str, float, float, float]], first: str) -> float:
+    """The width, edge to edge, of the line whose text (spaces left out) starts with ``first``."""
+    for top in sorted({y for *_, y in words}):
+        line = sorted((left, right, text) for text, left, right, y in words if abs(y - top) < 1)
+        if "".join(text for *_, text in line).startswith(first):
+            return line[-1][1] - line[0][0]
+    raise AssertionError(f"no line of the PDF starts with {first!r}")
+
+
+def test_chinese_punctuation_is_full_width_and_a_full_stop_takes_one_space(make_book):
+    # kotex halves CJK punctuation (the Korean way): d2l-zh's ， then read as a Latin comma;
+    # quotes stay narrow (full width, ”）。 is three ems)
+    root = make_book({"config.ini": "[project]\nname = zh\ntitle = 书\nlang = zh\n",
+                      "index.md": "# 书\n\n```toc\nch\n```\n",
+                      "ch.md": "# 第一章\n\n甲乙丙丁戊\n\n甲，丙；丁：戊\n\n甲\u201c乙\u201d丙\n\n"
+                               "Zhang et al. (2023) wrote it.\n"})
+    status = main(["build", "pdf", "--no-eval", "-C", str(root), "-q"])
+    report = json.loads((root / "_build" / "report.json").read_text())
+    assert status == 0, report["errors"] + report["warnings"]
+    words = pdf_words(root / "_build" / "pdf" / "zh.pdf")
+    five = line_width(words, "甲乙丙丁戊")
+    assert line_width(words, "甲，") >= five * 7 / 5 * 0.99  # seven full ems, not 4 + 3 halves
+    assert line_width(words, "甲\u201c") < five * 4.5 / 5  # the quotes narrow, not two more ems
+    gaps = {a[0]: b[1] - a[2] for a, b in zip(words, words[1:]) if a[3] == b[3]}
+    assert gaps["al."] == pytest.approx(gaps["Zhang"], abs=0.3)  # no sentence space after al.
+
+
+def test_a_display_after_its_sentence_has_no_empty_line_above_it(make_book):
+    # a blank line before \\begin{equation} starts an empty paragraph: a line of space above
+    root = make_book({"index.md": "# Book\n\n```toc\nch\n```\n",
+                      "ch.md": "# One\n\nThe sum of two and two is given by the well known formula\n\n"
+                               "$$\\sum_{i=1}^{2} 2 = 4$$\n\nand it holds for every reader who adds.\n"})
+    status = main(["build", "pdf", "--no-eval", "-C", str(root), "-q"])
+    report = json.loads((root / "_build" / "report.json").read_text())
+    assert status == 0, report["errors"] + report["warnings"]
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", "3", str(root / "_build" / "pdf" / "book.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    boxes = [(m[3], float(m[1]), float(m[2])) for m in re.finditer(
+        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', xml)]
+    before = next(bottom for word, _, bottom in boxes if word == "formula")
+    after = next(top for word, top, _ in boxes if word == "holds")
+    display = [(top, bottom) for _, top, bottom in boxes if before < top and bottom < after]
+    above = min(top for top, _ in display) - before
+    below = after - max(bottom for _, bottom in display)
+    assert above < below + 2, (above, below)
+
+
+def test_a_table_column_of_short_words_is_not_squeezed(make_book):
+    # d2l-en's table 1.5.1 printed "Mem-ory" and "100" over "MB" beside two wordy columns
+    rows = "".join(f"| {year} | {size} K ({what}) | {memory} | {size} MF (Intel {chip}) |\n" for year, size, what, memory, chip in (
+        (1980, 1, "house prices in Boston", "100 KB", 80186),
+        (1990, 10, "optical character recognition", "10 MB", 80486), (2000, 10, "web pages", "100 MB", "Core")))
+    root = make_book({"index.md": "# Book\n\n```toc\nch\n```\n",
+                      "ch.md": "# One\n\n| Decade | Dataset | Memory | Floating point calculations per second |\n"
+                               "|:--|:--|:--|:--|\n" + rows})
+    status = main(["build", "pdf", "--no-eval", "-C", str(root), "-q"])
+    report = json.loads((root / "_build" / "report.json").read_text())
+    assert status == 0, report["errors"] + report["warnings"]
+    text = pdf_text(root / "_build" / "pdf" / "book.pdf")
+    assert "Memory" in text and "100 MB" in text and "100 KB" in text, text
+
+
 def _numbers(pattern: str, text: str) -> list[str]:
     return re.findall(pattern, text)
 

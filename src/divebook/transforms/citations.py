@@ -277,18 +277,31 @@ def resolve_citations(book: Book, config: Config, store: Store | None, diags: Di
                 continue
             cited[key] = None
             cite.entries.append(CiteEntry(key, entry.authors, entry.year))
+    years = _distinct_years(entries, cited)
+    for cite_entry in (e for cite in cites for e in cite.entries):
+        cite_entry.year = years.get(cite_entry.key, cite_entry.year)
 
-    book.bib_entries = {k: (e.authors, e.year) for k, e in entries.items()}
+    book.bib_entries = {k: (e.authors, years.get(k, e.year)) for k, e in entries.items()}
     items = []
     for key in sorted(cited, key=lambda k: entries[k].sort_key):
         entry = entries[key]
         text, html, latex = formatted.get(key, (key, key, key))
-        items.append(BibItem(key, f"{entry.authors}, {entry.year}", text, html, latex))
+        label = f"{entry.authors}, {years.get(key, entry.year)}"
+        items.append(BibItem(key, label, text, html, latex))
     book.bibliography = items
     for found in bib_blocks.values():
         for block in found:
             block.entries = items
 
+
+def _distinct_years(entries: dict[str, BibEntry], cited: dict[str, None]) -> dict[str, str]:
+    """Years with a letter (1957a, 1957b) for cited works of the same authors and year, as
+    author-year styles print them: two "Bellman, 1957" do not tell the reader which is meant."""
+    same: dict[tuple[str, str], list[str]] = {}
+    for key in sorted(cited, key=lambda k: entries[k].sort_key):
+        same.setdefault((entries[key].authors, entries[key].year), []).append(key)
+    return {key: f"{year}{chr(ord('a') + i)}" for (_, year), keys in same.items() if len(keys) > 1
+            for i, key in enumerate(keys) if i < 26}
 
 
 def cite_page(page: Page, book: Book) -> None:

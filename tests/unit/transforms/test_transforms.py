@@ -324,3 +324,16 @@ def test_et_al_in_a_bib_author_list_reads_as_bibtex_writes_it(make_book):
     assert items["Two.2004"].text.startswith("Sam Solo et al. Five")
     cite = [c for c in page_inlines(book.pages["ch1/b.md"].blocks) if isinstance(c, Cite)][-1]
     assert [e.authors for e in cite.entries] == ["First et al.", "Solo et al."]
+
+
+def test_works_of_the_same_authors_and_year_get_a_letter(make_book):
+    files = dict(BOOK)
+    files["refs.bib"] = BOOK["refs.bib"] + (
+        "@book{Smith.Book, author = {Smith, Ann}, title = {Book}, publisher = {P}, year = {2000}}\n")
+    files["ch1/b.md"] = BOOK["ch1/b.md"] + "\nAgain :cite:`Smith.Book,Smith.2000`.\n"
+    book, _ = resolved(make_book, files)
+    cites = [c for c in page_inlines(book.pages["ch1/b.md"].blocks) if isinstance(c, Cite)]
+    assert [(e.key, e.year) for e in cites[-1].entries] == [("Smith.Book", "2000b"), ("Smith.2000", "2000a")]
+    assert [(i.key, i.label) for i in book.bibliography if "Smith" in i.key] == [
+        ("Smith.2000", "Smith, 2000a"), ("Smith.Book", "Smith, 2000b")]
+    assert ("Jones and Lee", "2001") in book.bib_entries.values()  # one work of a year: no letter

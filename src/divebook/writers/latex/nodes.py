@@ -50,6 +50,7 @@ ADMONITIONS = {"note", "warning", "tip", "important", "caution", "attention", "h
 #: Tags that are true for the PDF in ``.. only::`` expressions.
 ONLY_TAGS = {"latex", "pdf", "format_latex", "builder_latex"}
 _ONLY_TOKENS = re.compile(r"\s*(\(|\)|and\b|or\b|not\b|[\w.-]+)")
+_PARAGRAPH_END = re.compile("\n\n(\x00\\d+\x01)$")  # a paragraph's blank line, then its mark
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px|%|cm|mm|in|pt|bp|em|ex|pc)?\s*$")
 
 
@@ -140,7 +141,11 @@ class LatexRenderer(InlineLatex):
     # ---------------------------------------------------------------- blocks
 
     def blocks(self, blocks: list[Block]) -> str:
-        return "".join(self.block(b) for b in blocks)
+        out = [self.block(b) for b in blocks]
+        for i in range(1, len(blocks)):  # a display ends the sentence above: no empty line between
+            if isinstance(blocks[i], MathBlock) and isinstance(blocks[i - 1], Paragraph):
+                out[i - 1] = _PARAGRAPH_END.sub(r"\n\1", out[i - 1])
+        return "".join(out)
 
     def block(self, block: Block) -> str:
         handler = _BLOCKS.get(type(block))
