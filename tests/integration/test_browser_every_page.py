@@ -13,7 +13,7 @@ import pytest
 
 from divebook.cli import main
 from divebook.writers.html.search import pagefind_binary
-from tests.conftest import CORPUS, require
+from tests.conftest import CORPUS, require, require_corpus
 from tests.integration.browser_kit import chromium, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
@@ -91,7 +91,7 @@ def _check_site(browser, site: Path, query: str, book: Path) -> None:  # type: i
 
 @pytest.fixture(scope="module")
 def d2l_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require((CORPUS / "d2l-en" / "config.ini").exists(), f"the test corpus at {CORPUS}")
+    require_corpus("d2l-en")
     return _build(CORPUS / "d2l-en", tmp_path_factory.mktemp("d2l") / "out")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from divebook.cli import main
-from tests.conftest import CORPUS, require
+from tests.conftest import CORPUS, require_corpus
 
 pytestmark = pytest.mark.corpus
 
@@ -39,7 +39,7 @@ class _Prose(HTMLParser):
 
 
 def test_no_double_hyphen_in_d2l_en_prose(tmp_path: Path) -> None:
-    require((CORPUS / "d2l-en" / "config.ini").exists(), f"the test corpus at {CORPUS}")
+    require_corpus("d2l-en")
     out = tmp_path / "out"
     assert main(["build", "html", "--no-eval", "-C", str(CORPUS / "d2l-en"), "--out", str(out), "-q"]) == 0
     left, dashes, pages = [], 0, 0

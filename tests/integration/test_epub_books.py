@@ -16,7 +16,7 @@ from lxml import etree
 
 from divebook.cli import main
 from divebook.writers.epub.xhtml import MATHML, XHTML
-from tests.conftest import CORPUS, require, require_tool
+from tests.conftest import CORPUS, require, require_tool, require_corpus
 from tests.integration.starter_build import build_starter
 
 
@@ -78,7 +78,7 @@ def test_epubcheck_finds_a_fault_put_into_a_valid_epub(tmp_path):
 
 @pytest.fixture(scope="module")
 def d2l_en(tmp_path_factory) -> Path:
-    require((CORPUS / "d2l-en" / "config.ini").exists(), f"the test corpus at {CORPUS}")
+    require_corpus("d2l-en")
     out = tmp_path_factory.mktemp("epub-en")
     assert main(["build", "epub", "--no-eval", "-C", str(CORPUS / "d2l-en"), "--out", str(out), "-q"]) == 0
     return out

@@ -31,10 +31,10 @@ def _local_server_without_proxy(monkeypatch):
 
 @pytest.fixture(scope="module")
 def d2l_site(tmp_path_factory):
-    from tests.conftest import CORPUS, require
+    from tests.conftest import CORPUS, require_corpus
 
     book = CORPUS / "d2l-en"
-    require((book / "config.ini").exists(), f"the d2l-en corpus at {book}")
+    require_corpus("d2l-en")
     out = tmp_path_factory.mktemp("links") / "out"
     assert main(["build", "html", "--no-eval", "-C", str(book), "--out", str(out), "-q"]) == 0
     return book, out

@@ -67,9 +67,9 @@ def has_marks_in_prose(text: str) -> bool:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    from tests.conftest import CORPUS, require
+    from tests.conftest import CORPUS, require_corpus
 
-    require((CORPUS / "d2l-en" / "config.ini").exists(), f"the test corpus at {CORPUS}")
+    require_corpus("d2l-en")
     out = tmp_path_factory.mktemp("d2l-en-slides")
     status = main(["build", "slides", "--no-eval", "-C", str(CORPUS / "d2l-en"), "--out", str(out), "-q"])
     assert status == 0
