@@ -21,7 +21,10 @@ import pytest
 
 from tests.conftest import require, write_book
 from tests.integration.execute_envs import divebook_env, report, run_divebook, statuses
+from tests.integration import test_dask_build
 from tests.integration.test_dask_build import Cluster, _dask_command
+
+cluster = test_dask_build.cluster  # the same fixture: a scheduler and workers, killed after the test
 
 pytestmark = [pytest.mark.kernel, pytest.mark.dask]
 
@@ -120,15 +123,6 @@ def _confined(cluster: Cluster, book: Path) -> None:
         return proc
 
     cluster._start = confined_start  # type: ignore[method-assign]
-
-
-@pytest.fixture
-def cluster(tmp_path: Path):
-    c = Cluster(tmp_path)
-    try:
-        yield c
-    finally:
-        c.stop()
 
 
 def test_pages_run_on_workers_that_cannot_see_the_book(tmp_path: Path, cluster: Cluster):
