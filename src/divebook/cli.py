@@ -58,8 +58,8 @@ def _common(parser: argparse.ArgumentParser, out: bool = True) -> None:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="divebook", description="Build executable textbooks: website, PDF, notebooks and a "
-        "companion library from Markdown (reads d2lbook books unchanged).")
+        prog="divebook", description="Build executable textbooks: website, PDF, EPUB, notebooks, "
+        "slides and a companion library from Markdown (reads d2lbook books unchanged).")
     parser.add_argument("--version", action="version", version=f"divebook {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
