@@ -184,6 +184,16 @@ def svg_reader_unfriendly(path: Path) -> str:
     return ""
 
 
+def _line_naming(page: Path, name: str) -> int:
+    """The first line of ``page`` that names ``name`` (0 when none does): where a warning
+    about an image points, read only when there is one to give."""
+    try:
+        lines = page.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return 0
+    return next((number for number, line in enumerate(lines, 1) if name in line), 0)
+
+
 def _rasterise_svgs(root: etree._Element, source: str, path: str, images: set[str],
                     media: dict[str, bytes], book_root: Path, diags: Diagnostics) -> None:
     """SVG figures readers may not show (see ``svg_reader_unfriendly``) as PNG, drawn by
@@ -210,7 +220,8 @@ def _rasterise_svgs(root: etree._Element, source: str, path: str, images: set[st
                                  capture_output=True, timeout=120)
             png = run.stdout if run.returncode == 0 and run.stdout else None
         if png is None:
-            diags.warning(Pos(source, 0), f"image `{image}` is kept as SVG though {why}; "
+            diags.warning(Pos(source, _line_naming(book_root / source, posixpath.basename(image))),
+                          f"image `{image}` is kept as SVG though {why}; "
                           "install rsvg-convert (librsvg2-bin) to give e-readers a PNG", "epub-image")
             continue
         name = "images/" + posixpath.splitext(image)[0].replace("/", "-") + ".png"

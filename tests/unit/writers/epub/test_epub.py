@@ -258,6 +258,24 @@ def test_svg_figures_readers_may_not_show_become_png(make_book, tmp_path):
     assert files["EPUB/images/img-html.png"].startswith(b"\x89PNG")
 
 
+def test_without_rsvg_convert_the_svg_stays_with_a_warning_at_its_line(make_book, tmp_path, monkeypatch):
+    import divebook.writers.epub.render as render
+
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    book = make_book({
+        "config.ini": "[project]\nname = s\ntitle = S\n",
+        "index.md": "# S\n\n```toc\nch\n```\n",
+        "ch.md": "# Ch\n\nText.\n\n![Html.](img/html.svg)\n",
+        "img/html.svg": "<svg xmlns='http://www.w3.org/2000/svg' width='20' height='10'><foreignObject "
+                        "width='20' height='10'><div xmlns='http://www.w3.org/1999/xhtml'>t</div>"
+                        "</foreignObject></svg>",
+    })
+    report = build(book, tmp_path / "out")
+    warnings = [w for w in report["warnings"] if w["code"] == "epub-image"]
+    assert [(w["file"], w["line"]) for w in warnings] == [("ch.md", 5)]
+    assert "rsvg-convert" in warnings[0]["message"]
+
+
 def test_the_books_logo_is_the_cover_image(make_book, tmp_path):
     book = make_book({"config.ini": "[project]\nname = c\ntitle = Covered\n[html]\nhtml_logo = img/logo.svg\n",
                       "index.md": "# Covered\n", "img/logo.svg": BOOK["img/x.svg"]})
